@@ -1,0 +1,16 @@
+using Kusd.Moderation.Rules;
+
+namespace Kusd.Moderation;
+
+/// <summary>The checkers of Rule 4226 that need nothing but text and the roster.</summary>
+public static class DefaultRules
+{
+    public static IReadOnlyList<IContentRule> CreateTextRules(ModerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return
+        [
+            // Each rule adds itself here.
+        ];
+    }
+}

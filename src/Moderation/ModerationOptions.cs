@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kusd.Moderation;
+
+/// <summary>Settings of the engine. Defaults are this district's (DESIGN.md), sensible with no configuration at all.</summary>
+public sealed class ModerationOptions
+{
+    public const string SectionName = "Moderation";
+
+    /// <summary>The district's own domains; subdomains are included.</summary>
+    [MinLength(1)]
+    public IList<string> DistrictDomains { get; init; } = ["kusd.edu"];
+
+    /// <summary>The domain of student mailboxes: any address there is a student's.</summary>
+    public IList<string> StudentEmailDomains { get; init; } = ["students.kusd.edu"];
+
+    /// <summary>Hosts (and their subdomains) that links may point to without review, beyond the defaults.</summary>
+    public IList<string> AllowedLinkHosts { get; init; } = [];
+
+    /// <summary>
+    /// What a blank <c>mediaRestriction</c> cell means. Many districts treat a missing form as consent
+    /// (false); a cautious district sets true.
+    /// </summary>
+    public bool BlankMediaRestrictionMeans { get; init; }
+
+    /// <summary>A checker that runs longer than this is reported as <c>check/unavailable</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan CheckerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest field accepted, in UTF-16 code units; longer fields are refused by callers.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxFieldLength { get; init; } = 10_000_000;
+}

@@ -1,0 +1,30 @@
+namespace Kusd.Moderation.Roster;
+
+/// <summary>A roster with the indexes built from it, shared read-only by every check until the roster changes.</summary>
+public sealed class RosterSnapshot
+{
+    public RosterSnapshot(Roster roster, long version = 0)
+    {
+        ArgumentNullException.ThrowIfNull(roster);
+        Roster = roster;
+        Version = version;
+    }
+
+    public static RosterSnapshot Empty { get; } = new(Roster.Empty);
+
+    public Roster Roster { get; }
+
+    /// <summary>Changes whenever the roster does; callers cache derived data on it.</summary>
+    public long Version { get; }
+}
+
+/// <summary>Where checks get the current roster from (a CSV for the CLI, the database for the API).</summary>
+public interface IRosterProvider
+{
+    RosterSnapshot Current { get; }
+}
+
+public sealed class FixedRosterProvider(RosterSnapshot snapshot) : IRosterProvider
+{
+    public RosterSnapshot Current { get; } = snapshot;
+}

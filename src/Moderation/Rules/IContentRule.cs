@@ -1,0 +1,62 @@
+using Kusd.Moderation.Content;
+using Kusd.Moderation.Roster;
+using Kusd.Moderation.Text;
+
+namespace Kusd.Moderation.Rules;
+
+/// <summary>
+/// A checker: reads the parsed content and reports findings. A checker that throws or times out is
+/// reported as <c>check/unavailable</c>: content is never approved because a checker failed.
+/// </summary>
+public interface IContentRule
+{
+    /// <summary>Short name for timings and <c>check/unavailable</c> messages, e.g. <c>names</c>.</summary>
+    string Name { get; }
+
+    ValueTask AnalyzeAsync(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken);
+}
+
+/// <summary>What every checker of one check sees.</summary>
+public sealed class CheckContext
+{
+    public CheckContext(CheckRequest request, IReadOnlyList<ParsedField> fields, RosterSnapshot roster, ModerationOptions options)
+    {
+        Request = request;
+        Fields = fields;
+        Roster = roster;
+        Options = options;
+    }
+
+    public CheckRequest Request { get; }
+
+    public IReadOnlyList<ParsedField> Fields { get; }
+
+    public RosterSnapshot Roster { get; }
+
+    public ModerationOptions Options { get; }
+
+    public Channel Channel => Request.Channel;
+
+    /// <summary>Per-check scratch space for checkers that share derived data (keyed by a checker's own type).</summary>
+    public IDictionary<Type, object> Items { get; } = new Dictionary<Type, object>();
+}
+
+/// <summary>A checker that reads each field's text segments synchronously.</summary>
+public abstract class TextRule : IContentRule
+{
+    public abstract string Name { get; }
+
+    public ValueTask AnalyzeAsync(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var field in context.Fields)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AnalyzeField(context, field, findings);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    protected abstract void AnalyzeField(CheckContext context, ParsedField field, IList<Finding> findings);
+}

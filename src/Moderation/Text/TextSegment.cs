@@ -1,0 +1,118 @@
+namespace Kusd.Moderation.Text;
+
+public enum SegmentKind
+{
+    /// <summary>Text a reader sees (paragraphs, headings, list items, table cells, link text).</summary>
+    Visible,
+
+    /// <summary>A link target: Markdown link/autolink URL, HTML <c>href</c>.</summary>
+    LinkTarget,
+
+    /// <summary>An image or media source: Markdown image URL, HTML <c>src</c>/<c>srcset</c>.</summary>
+    ImageSource,
+
+    /// <summary>Image <c>alt</c> text, <c>title</c> attributes, <c>aria-label</c>.</summary>
+    AltText,
+}
+
+/// <summary>
+/// A run of decoded text from one field (entities decoded, markup removed), with the offset of every
+/// character in the field as submitted. <see cref="SourceOffsets"/> has <c>Text.Length + 1</c> entries:
+/// entry i is where character i starts in the field; the last entry is where the run ends.
+/// </summary>
+public sealed class TextSegment
+{
+    private NormalizedText? _normalized;
+
+    public TextSegment(SegmentKind kind, string text, int[] sourceOffsets)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(sourceOffsets);
+        if (sourceOffsets.Length != text.Length + 1)
+        {
+            throw new ArgumentException("There must be one source offset per character plus one.", nameof(sourceOffsets));
+        }
+
+        Kind = kind;
+        Text = text;
+        SourceOffsets = sourceOffsets;
+    }
+
+    public SegmentKind Kind { get; }
+
+    public string Text { get; }
+
+    public IReadOnlyList<int> SourceOffsets { get; }
+
+    /// <summary>Normalised once on first use (NFKC, case folded, invisible characters dropped, homoglyphs folded).</summary>
+    public NormalizedText Normalized => _normalized ??= TextNormalizer.Normalize(this);
+
+    /// <summary>A segment whose text is the whole field (plain text).</summary>
+    public static TextSegment Identity(SegmentKind kind, string text, int fieldOffset = 0)
+    {
+        var offsets = new int[text.Length + 1];
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            offsets[i] = fieldOffset + i;
+        }
+
+        return new TextSegment(kind, text, offsets);
+    }
+
+    /// <summary>The span in the submitted field covered by characters [start, end) of <see cref="Text"/>.</summary>
+    public TextSpan ToFieldSpan(int start, int end)
+    {
+        var s = SourceOffsets[start];
+        var e = end > start ? Math.Max(SourceOffsets[end], s) : s;
+        return new TextSpan(s, e);
+    }
+}
+
+/// <summary>
+/// Text folded for matching, with a map back to the segment: entry i of <see cref="ToSegment"/> is the
+/// segment index of the character that produced normalised character i; the last entry is the segment length.
+/// </summary>
+public sealed class NormalizedText
+{
+    public NormalizedText(TextSegment segment, string value, int[] toSegment)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(toSegment);
+        if (toSegment.Length != value.Length + 1)
+        {
+            throw new ArgumentException("There must be one map entry per character plus one.", nameof(toSegment));
+        }
+
+        Segment = segment;
+        Value = value;
+        ToSegment = toSegment;
+    }
+
+    public TextSegment Segment { get; }
+
+    public string Value { get; }
+
+    public IReadOnlyList<int> ToSegment { get; }
+
+    /// <summary>The submitted-field span of normalised characters [start, end).</summary>
+    public TextSpan ToFieldSpan(int start, int end)
+    {
+        var s = ToSegment[start];
+        var e = end > start ? ToSegmentEnd(end) : s;
+        return Segment.ToFieldSpan(s, Math.Max(e, s));
+    }
+
+    // The segment end of normalised character end-1: one past the source character that produced it.
+    private int ToSegmentEnd(int end)
+    {
+        var last = ToSegment[end - 1];
+        var next = ToSegment[end];
+        return next > last ? next : last + 1;
+    }
+}
+
+/// <summary>A field parsed into the runs of text that rules read.</summary>
+public sealed record ParsedField(string Name, string Original, Content.ContentFormat Format, IReadOnlyList<TextSegment> Segments)
+{
+    public IEnumerable<TextSegment> OfKind(SegmentKind kind) => Segments.Where(s => s.Kind == kind);
+}
