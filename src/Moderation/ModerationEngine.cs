@@ -75,7 +75,7 @@ public sealed class ModerationEngine
             {
                 pending = rule.AnalyzeAsync(context, found, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (IsCheckerFailure(ex, cancellationToken))
             {
                 findings.Add(Unavailable(rule.Name, ex));
                 continue;
@@ -107,7 +107,7 @@ public sealed class ModerationEngine
             {
                 findings.Add(Unavailable(rule.Name, $"The {rule.Name} checker did not finish in time; a person must review this content."));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (IsCheckerFailure(ex, cancellationToken))
             {
                 findings.Add(Unavailable(rule.Name, ex));
             }
@@ -260,6 +260,11 @@ public sealed class ModerationEngine
 
         return result;
     }
+
+    // A refused image is the caller's error (415/422), not a checker failure; cancellation by the caller ends the check.
+    private static bool IsCheckerFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is not Models.Images.ImageRejectedException
+        && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested);
 
     private static Finding Unavailable(string checker, Exception ex) =>
         Unavailable(checker, $"The {checker} checker failed ({ex.GetType().Name}); a person must review this content.");

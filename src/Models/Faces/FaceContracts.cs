@@ -38,6 +38,12 @@ public interface IFaceAnalyzer
     /// <summary>Model name to version (file and sha256 prefix), for verdicts and audit.</summary>
     IReadOnlyDictionary<string, string> Models { get; }
 
+    /// <summary>
+    /// Identifies the embedder and its weights (e.g. <c>arcface-512@1a2b3c4d5e6f</c>). Templates are
+    /// stored under it, so that templates of another embedder are never compared with this one's.
+    /// </summary>
+    string EmbedderId { get; }
+
     /// <summary>Length of <see cref="DetectedFace.Embedding"/>; embeddings are L2-normalised, compared by dot product.</summary>
     int EmbeddingSize { get; }
 

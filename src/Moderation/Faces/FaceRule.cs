@@ -1,0 +1,118 @@
+using Kusd.Moderation.Models.Faces;
+using Kusd.Moderation.Rules;
+
+namespace Kusd.Moderation.Faces;
+
+/// <summary>Who matched, kept apart from the verdict: only the audit record of a check may see it.</summary>
+public sealed record FaceMatch(string Field, ImageRegion Region, string PersonId, double Similarity);
+
+/// <summary>
+/// <c>media-restriction/face</c> and <c>face/unverified</c>: every face of every image against every
+/// template of a restricted student. Callers learn where a restricted face is and how sure we are,
+/// never whose it is.
+/// </summary>
+public sealed class FaceRule : IContentRule, IModelBackedRule
+{
+    private readonly IFaceAnalyzer _analyzer;
+    private readonly IFaceTemplateProvider _templates;
+    private readonly FaceOptions _options;
+
+    public FaceRule(IFaceAnalyzer analyzer, IFaceTemplateProvider templates, FaceOptions options)
+    {
+        _analyzer = analyzer ?? throw new ArgumentNullException(nameof(analyzer));
+        _templates = templates ?? throw new ArgumentNullException(nameof(templates));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    public string Name => "faces";
+
+    public IReadOnlyDictionary<string, string> Models => _analyzer.Models;
+
+    public ValueTask AnalyzeAsync(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(findings);
+        if (context.Request.Images.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(Task.Run(() => Analyze(context, findings, cancellationToken), cancellationToken));
+    }
+
+    private void Analyze(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
+    {
+        var templates = _templates.GetTemplates(_analyzer.EmbedderId, _analyzer.EmbeddingSize);
+        var matches = new List<FaceMatch>();
+        foreach (var image in context.Request.Images)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var analysis = _analyzer.Analyze(image.Data, cancellationToken);
+            var target = FindingTarget.Image(image.Field, image.Name);
+            foreach (var face in analysis.Faces)
+            {
+                var region = ToRegion(face.Box, analysis.ImageWidth, analysis.ImageHeight);
+                if (face.Embedding is null || !face.Quality.IsRecognizable)
+                {
+                    // Only a roster with protected faces makes an unrecognisable face a risk.
+                    if (templates.Count > 0)
+                    {
+                        findings.Add(new Finding
+                        {
+                            RuleId = RuleIds.FaceUnverified,
+                            Severity = Severity.Warning,
+                            Message = $"This face cannot be checked against the media-restriction roster ({face.Quality.Reason ?? "low quality"}); a person must look at it.",
+                            Policy = PolicyRefs.MediaRestriction,
+                            Target = target,
+                            Region = region,
+                            Confidence = Math.Round(face.DetectionScore, 3),
+                        });
+                    }
+
+                    continue;
+                }
+
+                if (templates.Count == 0)
+                {
+                    continue;
+                }
+
+                var (index, similarity) = templates.Index.Best(face.Embedding);
+                if (similarity >= _options.ReviewThreshold)
+                {
+                    var isMatch = similarity >= _options.MatchThreshold;
+                    matches.Add(new FaceMatch(image.Field, region, templates.PersonIds[index], similarity));
+                    findings.Add(new Finding
+                    {
+                        RuleId = RuleIds.MediaRestrictionFace,
+                        Severity = isMatch ? Severity.Error : Severity.Warning,
+                        Message = isMatch
+                            ? "This face matches a student with a media restriction on file."
+                            : "This face resembles a student with a media restriction on file; a person must look before publishing.",
+                        Policy = PolicyRefs.MediaRestriction,
+                        Target = target,
+                        Region = region,
+                        Confidence = Math.Round(similarity, 3),
+                    });
+                }
+            }
+        }
+
+        if (matches.Count > 0)
+        {
+            lock (context.Items)
+            {
+                context.Items[typeof(FaceMatch)] = matches;
+            }
+        }
+    }
+
+    private static ImageRegion ToRegion(BoxF box, int width, int height)
+    {
+        var x = Math.Clamp((int)MathF.Floor(box.X), 0, Math.Max(0, width - 1));
+        var y = Math.Clamp((int)MathF.Floor(box.Y), 0, Math.Max(0, height - 1));
+        var right = Math.Clamp((int)MathF.Ceiling(box.Right), x + 1, Math.Max(x + 1, width));
+        var bottom = Math.Clamp((int)MathF.Ceiling(box.Bottom), y + 1, Math.Max(y + 1, height));
+        return new ImageRegion(x, y, right - x, bottom - y);
+    }
+}

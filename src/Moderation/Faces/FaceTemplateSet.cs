@@ -1,0 +1,47 @@
+using Kusd.Moderation.Models.Faces;
+
+namespace Kusd.Moderation.Faces;
+
+/// <summary>
+/// The decrypted templates of people with a media restriction, for one embedder model, held in memory
+/// only. <see cref="PersonIds"/> is for the audit record; verdicts never carry it.
+/// </summary>
+public sealed class FaceTemplateSet
+{
+    public FaceTemplateSet(string model, int dimension, IReadOnlyList<string> personIds, IReadOnlyList<float[]> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(personIds);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (personIds.Count != embeddings.Count)
+        {
+            throw new ArgumentException("One person id per template.", nameof(personIds));
+        }
+
+        Model = model;
+        PersonIds = personIds;
+        Index = new EmbeddingIndex(dimension, embeddings);
+    }
+
+    public static FaceTemplateSet Empty(string model, int dimension) => new(model, dimension, [], []);
+
+    public string Model { get; }
+
+    public IReadOnlyList<string> PersonIds { get; }
+
+    public EmbeddingIndex Index { get; }
+
+    public int Count => Index.Count;
+}
+
+/// <summary>Where the face rule gets the current templates (the roster database, or none).</summary>
+public interface IFaceTemplateProvider
+{
+    FaceTemplateSet GetTemplates(string model, int dimension);
+}
+
+public sealed class NoFaceTemplates : IFaceTemplateProvider
+{
+    public static readonly NoFaceTemplates Instance = new();
+
+    public FaceTemplateSet GetTemplates(string model, int dimension) => FaceTemplateSet.Empty(model, dimension);
+}
