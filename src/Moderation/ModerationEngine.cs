@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kusd.Moderation.Content;
+using Kusd.Moderation.Models.Images;
 using Kusd.Moderation.Roster;
 using Kusd.Moderation.Rules;
 using Kusd.Moderation.Text;
@@ -263,7 +264,7 @@ public sealed class ModerationEngine
 
     // A refused image is the caller's error (415/422), not a checker failure; cancellation by the caller ends the check.
     private static bool IsCheckerFailure(Exception ex, CancellationToken cancellationToken) =>
-        ex is not Models.Images.ImageRejectedException
+        ex is not ImageRejectedException
         && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested);
 
     private static Finding Unavailable(string checker, Exception ex) =>
