@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Kusd.Moderation.Models.Images;
+
+/// <summary>Limits applied to every untrusted image before and while it is decoded.</summary>
+public sealed class ImageLimits
+{
+    /// <summary>Largest encoded upload accepted.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>Largest declared width x height accepted; checked on the header, before decoding.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxPixels { get; set; } = 50_000_000;
+
+    /// <summary>Largest declared width or height accepted.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxDimension { get; set; } = 20_000;
+
+    /// <summary>Frames decoded from animated formats; only the first is ever read.</summary>
+    [Range(1, 1)]
+    public int MaxFramesRead { get; set; } = 1;
+
+    /// <summary>
+    /// Largest single buffer the decoder may allocate. Null derives it from <see cref="MaxPixels"/>
+    /// (4 bytes a pixel plus slack), so a lying header cannot make the decoder allocate more.
+    /// </summary>
+    [Range(1, 4096)]
+    public int? AllocationLimitMegabytes { get; set; }
+
+    internal int EffectiveAllocationLimitMegabytes =>
+        AllocationLimitMegabytes ?? (int)Math.Min(4096, (MaxPixels * 4 / (1024 * 1024)) + 16);
+}
