@@ -1,1 +1,54 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+
+namespace Kusd.Moderation.Cli;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>The whole tool with its console injected, so tests call it like a shell does.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        var parseResult = CliRootCommand.Create().Parse(args);
+
+        // The library's default reports parse errors with exit code 1, which CI would read as
+        // "findings"; a usage error must be 2.
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await stderr.WriteLineAsync(error.Message).ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync("Run 'kusd-moderate --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.ToolError;
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+        };
+
+        try
+        {
+            return await parseResult.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("Cancelled.").ConfigureAwait(false);
+            return ExitCodes.ToolError;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // Messages only: a stack trace could quote file content, and file content holds student names.
+            await stderr.WriteLineAsync($"kusd-moderate: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.ToolError;
+        }
+    }
+}

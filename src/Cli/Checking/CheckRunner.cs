@@ -1,0 +1,160 @@
+using System.Globalization;
+using Kusd.Moderation.Content;
+
+namespace Kusd.Moderation.Cli.Checking;
+
+/// <summary>Checks files with one shared engine, several at a time, and returns reports in input order.</summary>
+internal sealed class CheckRunner
+{
+    /// <summary>Each file is one check of one field; the name is part of the verdict's finding targets.</summary>
+    public const string FieldName = "body";
+
+    private readonly ModerationEngine _engine;
+    private readonly long _maxFileSize;
+    private readonly bool _fix;
+
+    public CheckRunner(ModerationEngine engine, long maxFileSize, bool fix)
+    {
+        _engine = engine;
+        _maxFileSize = maxFileSize;
+        _fix = fix;
+    }
+
+    public async Task<IReadOnlyList<FileReport>> RunAsync(IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
+    {
+        var reports = new FileReport[files.Count];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), parallel, async (i, token) =>
+            reports[i] = await CheckFileAsync(files[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        return reports;
+    }
+
+    private async Task<FileReport> CheckFileAsync(SourceFile file, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            var length = new FileInfo(file.FullPath).Length;
+            if (length > _maxFileSize)
+            {
+                return Failed(file, TooLarge(length));
+            }
+
+            bytes = await File.ReadAllBytesAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(file, $"cannot be read ({ex.GetType().Name}).");
+        }
+
+        // The file may have grown since it was measured.
+        if (bytes.LongLength > _maxFileSize)
+        {
+            return Failed(file, TooLarge(bytes.LongLength));
+        }
+
+        var source = SourceReader.Decode(bytes);
+        var warnings = new List<string>();
+        if (source.FirstInvalidByteOffset is { } invalidAt)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"invalid UTF-8 at byte offset {invalidAt}; checked with U+FFFD in place of the invalid bytes."));
+        }
+
+        if (source.Text.Length > _engine.Options.MaxFieldLength)
+        {
+            return Failed(file, string.Create(CultureInfo.InvariantCulture,
+                $"has {source.Text.Length} characters, over the engine's limit of {_engine.Options.MaxFieldLength}."));
+        }
+
+        var text = source.Text;
+        var verdict = await CheckTextAsync(file, text, cancellationToken).ConfigureAwait(false);
+        int? fixesApplied = null;
+        if (_fix)
+        {
+            fixesApplied = 0;
+            if (verdict.Sanitized.Fields.TryGetValue(FieldName, out var sanitized) && !string.Equals(sanitized, text, StringComparison.Ordinal))
+            {
+                if (!source.IsValidUtf8)
+                {
+                    warnings.Add("not fixed: writing the file back would replace its invalid bytes.");
+                }
+                else
+                {
+                    try
+                    {
+                        await WriteInPlaceAsync(file.FullPath, SourceReader.Encode(sanitized, source.HasByteOrderMark), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        return Located(file, verdict, text, warnings, fixesApplied) with { Error = $"cannot be fixed in place ({ex.GetType().Name})." };
+                    }
+
+                    fixesApplied = verdict.Findings.Count(f => f.Fix is not null);
+
+                    // Report what is left in the file as it is now, with positions in the new text.
+                    text = sanitized;
+                    verdict = await CheckTextAsync(file, text, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return Located(file, verdict, text, warnings, fixesApplied);
+    }
+
+    private static FileReport Located(SourceFile file, Verdict verdict, string text, List<string> warnings, int? fixesApplied)
+    {
+        var lines = new LineMap(text);
+        return new FileReport
+        {
+            File = file,
+            Decision = verdict.Decision,
+            Findings = [.. verdict.Findings.Select(f => Locate(f, lines, text.Length))],
+            Warnings = warnings,
+            FixesApplied = fixesApplied,
+        };
+    }
+
+    private Task<Verdict> CheckTextAsync(SourceFile file, string text, CancellationToken cancellationToken) =>
+        _engine.CheckAsync(new CheckRequest { Fields = [new ContentField(FieldName, text, file.Format)] }, cancellationToken);
+
+    private static Finding Locate(Finding finding, LineMap lines, int textLength)
+    {
+        if (finding.Span is not { } span || finding.Target.Kind != FindingTarget.TextKind || span.Start > textLength)
+        {
+            return finding;
+        }
+
+        var (line, column) = lines.Locate(span.Start);
+        return finding with { Line = line, Column = column };
+    }
+
+    // Write beside the file and rename over it, so an interrupted run never leaves half a page.
+    private static async Task WriteInPlaceAsync(string path, byte[] content, CancellationToken cancellationToken)
+    {
+        var temporary = Path.Join(Path.GetDirectoryName(path), $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await File.WriteAllBytesAsync(temporary, content, cancellationToken).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(path));
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private string TooLarge(long length) => string.Create(CultureInfo.InvariantCulture,
+        $"is {length} bytes, over the limit of {_maxFileSize} bytes (--max-file-size); not checked.");
+
+    private static FileReport Failed(SourceFile file, string error) => new() { File = file, Error = error };
+}

@@ -1,0 +1,20 @@
+namespace Kusd.Moderation.Cli.Checking;
+
+/// <summary>The outcome for one file: a verdict with located findings, or why the file could not be checked.</summary>
+internal sealed record FileReport
+{
+    public required SourceFile File { get; init; }
+
+    /// <summary>Null when the file could not be checked (see <see cref="Error"/>).</summary>
+    public Decision? Decision { get; init; }
+
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+
+    public string? Error { get; init; }
+
+    /// <summary>Problems that did not stop the check (invalid UTF-8, a fix that was not written).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>How many findings <c>--fix</c> fixed in the file; null when not fixing.</summary>
+    public int? FixesApplied { get; init; }
+}

@@ -1,0 +1,208 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Kusd.Moderation.Cli.Checking;
+using Kusd.Moderation.Cli.Reporting;
+using Kusd.Moderation.Roster;
+
+namespace Kusd.Moderation.Cli.Commands;
+
+/// <summary><c>kusd-moderate check [PATH ...]</c>: checks Markdown, HTML and text files for CI.</summary>
+/// <remarks>Symbols belong to the instance: tests build many command trees at once, in parallel.</remarks>
+internal sealed class CheckCommand : Command
+{
+    private static readonly Dictionary<string, ReportFormat> Formats = new(StringComparer.Ordinal)
+    {
+        ["text"] = ReportFormat.Text,
+        ["json"] = ReportFormat.Json,
+    };
+
+    private readonly Argument<string[]> _pathsArgument = new("PATH")
+    {
+        Description = "Files or folders to check (default: the current folder). Folders are searched recursively for "
+            + ".md, .markdown, .html, .htm and .txt files, skipping hidden folders, node_modules, bin and obj.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private readonly Option<string> _rosterOption = new("--roster")
+    {
+        Description = "Roster CSV (id,role,givenName,familyName,preferredName,grade,mediaRestriction,emails).",
+        HelpName = "FILE.csv",
+    };
+
+    private readonly Option<string> _formatOption = new("--format")
+    {
+        Description = "Report format.",
+        DefaultValueFactory = _ => "text",
+    };
+
+    private readonly Option<string> _outputOption = new("--output", "-o")
+    {
+        Description = "Write the report to this file instead of standard output.",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<long> _maxFileSizeOption = new("--max-file-size")
+    {
+        Description = "Largest file to read, in bytes or with a KB, MB or GB suffix; larger files are a tool error.",
+        HelpName = "SIZE",
+        DefaultValueFactory = _ => CheckOptions.DefaultMaxFileSize,
+        CustomParser = ParseSize,
+    };
+
+    private readonly Option<bool> _fixOption = new("--fix")
+    {
+        Description = "Write automatic fixes (name shortening, address removal) back into the files.",
+    };
+
+    public CheckCommand()
+        : base("check", "Check files against Rule 4226 and report findings.")
+    {
+        _formatOption.AcceptOnlyFromAmong([.. Formats.Keys]);
+        _pathsArgument.Validators.Add(RejectUnknownOptions);
+        Arguments.Add(_pathsArgument);
+        Options.Add(_rosterOption);
+        Options.Add(_formatOption);
+        Options.Add(_outputOption);
+        Options.Add(_maxFileSizeOption);
+        Options.Add(_fixOption);
+        SetAction((parseResult, cancellationToken) => ExecuteAsync(
+            Bind(parseResult),
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error,
+            cancellationToken));
+    }
+
+    public CheckOptions Bind(ParseResult parseResult)
+    {
+        var paths = parseResult.GetValue(_pathsArgument);
+        return new CheckOptions
+        {
+            Paths = paths is { Length: > 0 } ? paths : ["."],
+            RosterPath = parseResult.GetValue(_rosterOption),
+            Format = Formats[parseResult.GetValue(_formatOption) ?? "text"],
+            OutputPath = parseResult.GetValue(_outputOption),
+            MaxFileSize = parseResult.GetValue(_maxFileSizeOption),
+            Fix = parseResult.GetValue(_fixOption),
+        };
+    }
+
+    public static async Task<int> ExecuteAsync(CheckOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var discovery = SourceDiscovery.Discover(options.Paths, options.WorkingDirectory);
+        var usageErrors = new List<string>(discovery.Errors);
+        var moderation = new ModerationOptions();
+        var rosterPath = options.RosterPath is null ? null : Path.GetFullPath(options.RosterPath, options.WorkingDirectory);
+        var roster = RosterLoader.Load(rosterPath, moderation, usageErrors);
+
+        // A typo in a path must fail the CI job, not pass it with fewer files checked.
+        if (usageErrors.Count > 0)
+        {
+            foreach (var error in usageErrors)
+            {
+                await stderr.WriteLineAsync(error).ConfigureAwait(false);
+            }
+
+            return ExitCodes.ToolError;
+        }
+
+        var engine = new ModerationEngine(DefaultRules.CreateTextRules(moderation), new FixedRosterProvider(roster), moderation);
+        var reports = await new CheckRunner(engine, options.MaxFileSize, options.Fix)
+            .RunAsync(discovery.Files, cancellationToken).ConfigureAwait(false);
+        var summary = CheckSummary.From(reports, options.Fix);
+
+        foreach (var report in reports)
+        {
+            foreach (var warning in report.Warnings)
+            {
+                await stderr.WriteLineAsync($"{report.File.DisplayPath}: warning: {warning}").ConfigureAwait(false);
+            }
+
+            if (report.Error is not null)
+            {
+                await stderr.WriteLineAsync($"{report.File.DisplayPath}: error: {report.Error}").ConfigureAwait(false);
+            }
+
+            if (report.FixesApplied > 0)
+            {
+                await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{report.File.DisplayPath}: fixed {report.FixesApplied} finding(s) in place.")).ConfigureAwait(false);
+            }
+        }
+
+        if (!await WriteReportAsync(options, reports, summary, stdout, stderr).ConfigureAwait(false))
+        {
+            return ExitCodes.ToolError;
+        }
+
+        await stderr.WriteLineAsync(summary.ToLine()).ConfigureAwait(false);
+        return summary.ExitCode;
+    }
+
+    private static async Task<bool> WriteReportAsync(
+        CheckOptions options, IReadOnlyList<FileReport> reports, CheckSummary summary, TextWriter stdout, TextWriter stderr)
+    {
+        if (options.OutputPath is null)
+        {
+            await WriteReportAsync(options.Format, stdout, reports, summary).ConfigureAwait(false);
+            return true;
+        }
+
+        var outputPath = Path.GetFullPath(options.OutputPath, options.WorkingDirectory);
+        try
+        {
+            await using var file = new StreamWriter(outputPath, append: false);
+            await WriteReportAsync(options.Format, file, reports, summary).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"{options.OutputPath}: cannot write the report ({ex.GetType().Name}).").ConfigureAwait(false);
+            return false;
+        }
+    }
+
+    private static Task WriteReportAsync(ReportFormat format, TextWriter writer, IReadOnlyList<FileReport> reports, CheckSummary summary) =>
+        format switch
+        {
+            ReportFormat.Json => JsonReportWriter.WriteAsync(writer, reports, summary),
+            _ => TextReportWriter.WriteAsync(writer, reports),
+        };
+
+    // A PATH that looks like an option is almost always a mistyped option; without this it would be
+    // taken as a file name and reported as "not found", hiding the real mistake.
+    private static void RejectUnknownOptions(ArgumentResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (token.Value.Length > 1 && token.Value[0] == '-')
+            {
+                result.AddError($"Unknown option '{token.Value}'.");
+            }
+        }
+    }
+
+    private static long ParseSize(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
+        var multiplier = 1L;
+        foreach (var (suffix, factor) in new[] { ("GB", 1L << 30), ("MB", 1L << 20), ("KB", 1L << 10), ("G", 1L << 30), ("M", 1L << 20), ("K", 1L << 10), ("B", 1L) })
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                text = text[..^suffix.Length].TrimEnd();
+                multiplier = factor;
+                break;
+            }
+        }
+
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= long.MaxValue / multiplier)
+        {
+            return value * multiplier;
+        }
+
+        result.AddError($"Invalid --max-file-size '{string.Join(' ', result.Tokens.Select(t => t.Value))}': use a positive number of bytes, or KB, MB or GB.");
+        return 0;
+    }
+}

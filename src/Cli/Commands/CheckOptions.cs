@@ -1,0 +1,29 @@
+namespace Kusd.Moderation.Cli.Commands;
+
+internal enum ReportFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>Everything <c>kusd-moderate check</c> was asked to do, bound once from the command line.</summary>
+internal sealed record CheckOptions
+{
+    /// <summary>Large enough for any real page; small enough that a stray dump or log file is refused, not read into memory.</summary>
+    public const long DefaultMaxFileSize = 10L * 1024 * 1024;
+
+    public required IReadOnlyList<string> Paths { get; init; }
+
+    public string? RosterPath { get; init; }
+
+    public ReportFormat Format { get; init; } = ReportFormat.Text;
+
+    public string? OutputPath { get; init; }
+
+    public long MaxFileSize { get; init; } = DefaultMaxFileSize;
+
+    public bool Fix { get; init; }
+
+    /// <summary>What displayed paths are relative to and relative paths are resolved against.</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+}
