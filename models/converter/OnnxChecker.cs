@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Kusd.Moderation.ModelConverter;
+
+/// <summary>
+/// Runs a converted model in ONNX Runtime on the inputs reference.mjs wrote and compares with the
+/// outputs the original tfjs code produced for them.
+/// </summary>
+internal static class OnnxChecker
+{
+    /// <summary>Returns the largest absolute difference over all reference inputs.</summary>
+    public static double MaxAbsDifference(string modelPath, string referenceJson, bool channelsFirst, float inputScale)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(referenceJson));
+        var folder = Path.GetDirectoryName(Path.GetFullPath(referenceJson))!;
+        using var session = new InferenceSession(modelPath);
+        var inputName = session.InputNames.Single();
+        var outputName = session.OutputNames.Single();
+        var worst = 0.0;
+        foreach (var item in doc.RootElement.GetProperty("inputs").EnumerateArray())
+        {
+            var height = item.GetProperty("height").GetInt32();
+            var width = item.GetProperty("width").GetInt32();
+            var pixels = File.ReadAllBytes(Path.Combine(folder, item.GetProperty("file").GetString()!));
+            var expected = item.GetProperty("output").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+            var data = new float[pixels.Length];
+            for (var y = 0; y < height; y++)
+            {
+                for (var x = 0; x < width; x++)
+                {
+                    for (var c = 0; c < 3; c++)
+                    {
+                        var src = (((y * width) + x) * 3) + c;
+                        var dst = channelsFirst ? (((c * height) + y) * width) + x : src;
+                        data[dst] = pixels[src] * inputScale;
+                    }
+                }
+            }
+
+            long[] shape = channelsFirst ? [1, 3, height, width] : [1, height, width, 3];
+            using var input = OrtValue.CreateTensorValueFromMemory(data, shape);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [inputName], [input], [outputName]);
+            var actual = outputs[0].GetTensorDataAsSpan<float>();
+            if (actual.Length != expected.Length)
+            {
+                throw new InvalidDataException($"output has {actual.Length} values, reference has {expected.Length}");
+            }
+
+            var diff = 0.0;
+            for (var i = 0; i < actual.Length; i++)
+            {
+                diff = Math.Max(diff, Math.Abs(actual[i] - expected[i]));
+            }
+
+            Console.WriteLine($"{item.GetProperty("file").GetString()}: max abs difference {diff:E2}");
+            worst = Math.Max(worst, diff);
+        }
+
+        return worst;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Kusd.Moderation.ModelConverter;
+
+/// <summary>
+/// model-converter face MANIFEST_JSON OUT.onnx
+/// model-converter nsfw MODEL_JSON WEIGHTS_BIN OUT.onnx
+/// model-converter check face|nsfw MODEL.onnx REFERENCE_JSON [TOLERANCE]
+/// </summary>
+internal static class Program
+{
+    private const int Ok = 0;
+    private const int Mismatch = 1;
+    private const int Usage = 2;
+
+    private static int Main(string[] args)
+    {
+        switch (args)
+        {
+            case ["face", var manifest, var output]:
+                FaceRecognitionConverter.Convert(manifest, output);
+                Console.WriteLine($"wrote {output}");
+                return Ok;
+            case ["check", var kind and ("face" or "nsfw"), var model, var reference, .. var rest] when rest.Length <= 1:
+                var tolerance = rest.Length == 1 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 1e-4;
+                // face: NCHW, 0..255; nsfw: NHWC, RGB/255 (the models' documented inputs).
+                var worst = kind == "face"
+                    ? OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: true, inputScale: 1f)
+                    : OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: false, inputScale: 1f / 255f);
+                Console.WriteLine($"{kind}: max abs difference to tfjs {worst:E2} (tolerance {tolerance:E0})");
+                return worst <= tolerance ? Ok : Mismatch;
+            default:
+                Console.Error.WriteLine("usage: model-converter face MANIFEST_JSON OUT.onnx | check face|nsfw MODEL.onnx REFERENCE_JSON [TOLERANCE]");
+                return Usage;
+        }
+    }
+}

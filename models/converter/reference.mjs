@@ -1,0 +1,104 @@
+// Computes reference outputs with the ORIGINAL tfjs code, for checking the converted ONNX models.
+//
+//   node reference.mjs face NODE_PROJECT_DIR OUT_DIR
+//   node reference.mjs nsfw NODE_PROJECT_DIR OUT_DIR
+//
+// NODE_PROJECT_DIR is a folder whose node_modules holds @vladmandic/face-api@1.7.15 (face) or
+// nsfwjs@4.4.0 (nsfw) and @tensorflow/tfjs@4.22.0; check.sh makes one in a temporary folder.
+// Writes OUT_DIR/<kind>-input-<i>.bin (raw uint8 RGB, height x width x 3) and
+// OUT_DIR/<kind>-reference.json ({ inputs: [{ file, height, width, output: [...] }] }).
+// Inputs are pseudo-random images from a fixed seed, so the check is repeatable; smooth gradients
+// plus noise keep activations in a realistic range rather than saturating.
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [kind, projectDir, outDir] = process.argv.slice(2);
+if (!kind || !projectDir || !outDir) {
+  console.error('usage: node reference.mjs face|nsfw NODE_PROJECT_DIR OUT_DIR');
+  process.exit(2);
+}
+const require = createRequire(path.join(path.resolve(projectDir), 'package.json'));
+fs.mkdirSync(outDir, { recursive: true });
+
+function makeImage(seed, height, width) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const img = new Uint8Array(height * width * 3);
+  const phase = [next() * 6, next() * 6, next() * 6];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        const smooth = 128 + 90 * Math.sin(phase[c] + (x * (c + 1)) / 23 + (y * (3 - c)) / 31);
+        const v = smooth + (next() - 0.5) * 60;
+        img[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(v)));
+      }
+    }
+  }
+  return img;
+}
+
+async function main() {
+  const seeds = [1, 2, 3];
+  const results = [];
+  if (kind === 'face') {
+    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
+    const tf = faceapi.tf;
+    await tf.setBackend('cpu');
+    await tf.ready();
+    const modelDir = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+    const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'face_recognition_model-weights_manifest.json'), 'utf8'));
+    const bin = fs.readFileSync(path.join(modelDir, 'face_recognition_model.bin'));
+    // tfjs's own decoder does the uint8 dequantisation, independently of the C# converter.
+    const weightMap = tf.io.decodeWeights(new Uint8Array(bin).buffer, manifest[0].weights);
+    const net = faceapi.nets.faceRecognitionNet;
+    net.loadFromWeightMap(weightMap);
+    for (const seed of seeds) {
+      const img = makeImage(seed, 150, 150);
+      const file = `face-input-${seed}.bin`;
+      fs.writeFileSync(path.join(outDir, file), img);
+      const input = tf.tensor3d(img, [150, 150, 3], 'int32');
+      const descriptor = await net.computeFaceDescriptor(input);
+      input.dispose();
+      results.push({ file, height: 150, width: 150, output: Array.from(descriptor) });
+    }
+  } else if (kind === 'nsfw') {
+    const tf = require('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+    await tf.ready();
+    const pkgDir = path.dirname(require.resolve('nsfwjs/package.json'));
+    const modelDir = path.join(pkgDir, 'dist', 'models', 'mobilenet_v2');
+    const modelJson = loadModule(path.join(modelDir, 'model.min.js'));
+    const shard = loadModule(path.join(modelDir, 'group1-shard1of1.min.js'));
+    const weightData = new Uint8Array(Buffer.from(shard, 'base64')).buffer;
+    const model = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest[0].weights,
+      weightData,
+    }));
+    for (const seed of seeds) {
+      const img = makeImage(seed, 224, 224);
+      const file = `nsfw-input-${seed}.bin`;
+      fs.writeFileSync(path.join(outDir, file), img);
+      // nsfwjs: fromPixels -> toFloat -> div(255) -> resize -> batch.
+      const out = tf.tidy(() => model.predict(tf.tensor4d(img, [1, 224, 224, 3], 'int32').toFloat().div(255)));
+      results.push({ file, height: 224, width: 224, output: Array.from(await out.data()) });
+      out.dispose();
+    }
+  } else {
+    throw new Error(`unknown kind ${kind}`);
+  }
+  fs.writeFileSync(path.join(outDir, `${kind}-reference.json`), JSON.stringify({ inputs: results }, null, 1));
+  console.log(`reference.mjs: ${results.length} ${kind} reference outputs written to ${outDir}`);
+}
+
+// The nsfwjs .min.js files are modules that export the JSON / base64 string.
+function loadModule(file) {
+  const m = require(file);
+  return m.default ?? m;
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
