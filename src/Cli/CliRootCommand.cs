@@ -6,11 +6,11 @@ namespace Kusd.Moderation.Cli;
 /// <summary>The command tree. Each sub-command lives in its own file under Commands/ and adds itself here.</summary>
 internal static class CliRootCommand
 {
-    public static RootCommand Create()
+    public static RootCommand Create(string workingDirectory)
     {
         var root = new RootCommand("Checks web content against KUSD Policy and Rule 4226 before it is published.")
         {
-            new CheckCommand(),
+            new CheckCommand(workingDirectory),
         };
         return root;
     }

@@ -7,13 +7,18 @@ public static class Program
     public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
 
     /// <summary>The whole tool with its console injected, so tests call it like a shell does.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        RunAsync(args, stdout, stderr, Environment.CurrentDirectory, cancellationToken);
+
+    /// <summary>As a shell started in <paramref name="workingDirectory"/> would run it (tests run many at once).</summary>
+    internal static async Task<int> RunAsync(
+        string[] args, TextWriter stdout, TextWriter stderr, string workingDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
 
-        var parseResult = CliRootCommand.Create().Parse(args);
+        var parseResult = CliRootCommand.Create(workingDirectory).Parse(args);
 
         // The library's default reports parse errors with exit code 1, which CI would read as
         // "findings"; a usage error must be 2.

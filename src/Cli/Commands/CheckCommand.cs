@@ -55,9 +55,12 @@ internal sealed class CheckCommand : Command
         Description = "Write automatic fixes (name shortening, address removal) back into the files.",
     };
 
-    public CheckCommand()
+    private readonly string _workingDirectory;
+
+    public CheckCommand(string workingDirectory)
         : base("check", "Check files against Rule 4226 and report findings.")
     {
+        _workingDirectory = workingDirectory;
         _formatOption.AcceptOnlyFromAmong([.. Formats.Keys]);
         _pathsArgument.Validators.Add(RejectUnknownOptions);
         Arguments.Add(_pathsArgument);
@@ -84,6 +87,7 @@ internal sealed class CheckCommand : Command
             OutputPath = parseResult.GetValue(_outputOption),
             MaxFileSize = parseResult.GetValue(_maxFileSizeOption),
             Fix = parseResult.GetValue(_fixOption),
+            WorkingDirectory = _workingDirectory,
         };
     }
 

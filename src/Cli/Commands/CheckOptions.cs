@@ -25,5 +25,5 @@ internal sealed record CheckOptions
     public bool Fix { get; init; }
 
     /// <summary>What displayed paths are relative to and relative paths are resolved against.</summary>
-    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+    public required string WorkingDirectory { get; init; }
 }
