@@ -11,6 +11,7 @@ public static class DefaultRules
         return
         [
             // Each rule adds itself here.
+            new EmailRule(),
         ];
     }
 }

@@ -1,0 +1,162 @@
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Kusd.Moderation.Roster;
+using Kusd.Moderation.Text;
+
+namespace Kusd.Moderation.Rules;
+
+/// <summary>
+/// <c>email/student</c>: addresses of students and their families (roster emails of students, and any
+/// address at a student email domain), including obfuscated forms ("name [at] students [dot] kusd [dot] edu",
+/// zero-width characters, entities, %40, mailto: links). District staff and unknown addresses are not reported.
+/// </summary>
+public sealed class EmailRule : TextRule
+{
+    private const string Label = @"[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?";
+
+    // Separators between labels: ".", "%2e", "&#46;", "[dot]", "(dot)", " dot ".
+    private const string Dot = @"(?:\.|%2e|&#0*46;|&#x0*2e;|&period;|\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+)";
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    // Runs over normalised text (lower case, NFKC, invisible characters dropped), so "＠", "Ａ" and
+    // zero-width joiners inside an address need no cases of their own.
+    private static readonly Regex Candidate = new(
+        @"\b(?<local>[a-z0-9](?:[a-z0-9._+\-]*[a-z0-9_+\-])?)" +
+        @"(?:(?<sym>\s*@\s*|%40|&#0*64;|&#x0*40;|&commat;)|(?<bracket>\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*)|(?<word>\s+at\s+))" +
+        $"(?<domain>{Label}(?:{Dot}{Label})+)",
+        RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
+        MatchTimeout);
+
+    private static readonly Regex Separator = new(Dot, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
+
+    private static readonly Regex SpelledDot = new(@"\bdot\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
+
+    private static readonly ConditionalWeakTable<RosterSnapshot, FrozenSet<string>> StudentAddresses = new();
+
+    public override string Name => "email";
+
+    /// <summary>Lower-case addresses of students and their families on a roster, built once per snapshot.</summary>
+    internal static FrozenSet<string> StudentAddressesOf(RosterSnapshot roster) =>
+        StudentAddresses.GetValue(roster, static r => r.Roster.People
+            .Where(p => p.IsStudent)
+            .SelectMany(p => p.Emails)
+            .Select(e => e.Trim().ToLowerInvariant())
+            .Where(e => e.Contains('@', StringComparison.Ordinal))
+            .ToFrozenSet(StringComparer.Ordinal));
+
+    protected override void AnalyzeField(CheckContext context, ParsedField field, IList<Finding> findings)
+    {
+        var roster = StudentAddressesOf(context.Roster);
+        var studentDomains = context.Options.StudentEmailDomains
+            .Select(d => d.Trim().TrimStart('@').TrimEnd('.').ToLowerInvariant())
+            .Where(d => d.Length > 0)
+            .ToArray();
+        var reported = new HashSet<TextSpan>();
+        foreach (var segment in field.Segments)
+        {
+            var spans = FindStudentAddresses(segment.Normalized, roster, studentDomains);
+            if (spans.Count == 0)
+            {
+                continue;
+            }
+
+            // Removing only the address from href="mailto:x@y?subject=z" would leave a broken "mailto:?subject=z";
+            // the whole link target goes, so the sanitized HTML keeps the link text and an empty href.
+            if (segment.Kind == SegmentKind.LinkTarget && segment.Text.TrimStart().StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
+            {
+                spans = [segment.ToFieldSpan(0, segment.Text.Length)];
+            }
+
+            foreach (var span in spans)
+            {
+                if (span.Length > 0 && reported.Add(span))
+                {
+                    findings.Add(new Finding
+                    {
+                        RuleId = RuleIds.EmailStudent,
+                        Severity = Severity.Error,
+                        Message = "Email addresses of students and their family members must not be posted; the address is removed.",
+                        Policy = PolicyRefs.Email,
+                        Target = FindingTarget.Text(field.Name),
+                        Span = span,
+                        Evidence = field.Original[span.Start..span.End],
+                        Fix = new FindingFix(string.Empty),
+                    });
+                }
+            }
+        }
+    }
+
+    /// <summary>Field spans of the student and family addresses in one normalised segment.</summary>
+    internal static List<TextSpan> FindStudentAddresses(NormalizedText text, IReadOnlySet<string> roster, IReadOnlyList<string> studentDomains)
+    {
+        var spans = new List<TextSpan>();
+        var position = 0;
+        while (position < text.Value.Length)
+        {
+            var m = Candidate.Match(text.Value, position);
+            if (!m.Success)
+            {
+                break;
+            }
+
+            var domain = m.Groups["domain"];
+
+            // A candidate that is not an address may have swallowed the start of one ("parent at
+            // x.family@example.com"): the search goes on from its domain, not from its end.
+            position = domain.Index;
+            var labels = LabelsOf(text.Value, domain.Index, domain.Length);
+            var local = m.Groups["local"].Value;
+
+            // "Log in at students.kusd.edu" is prose, not an address: a bare " at " counts only with a
+            // spelled-out " dot ", or when the result is an address on the roster.
+            var spelledWord = m.Groups["word"].Success;
+            var requireRoster = spelledWord && !SpelledDot.IsMatch(domain.Value);
+
+            // Trailing words glued on by a missing space ("x@students.kusd.edu.Thanks") are tried off, longest first.
+            for (var count = labels.Count; count >= 2; count--)
+            {
+                var candidateDomain = string.Join('.', labels.Take(count).Select(l => text.Value.Substring(l.Start, l.Length)));
+                var address = local + "@" + candidateDomain;
+                if (roster.Contains(address) || (!requireRoster && IsStudentDomain(candidateDomain, studentDomains)))
+                {
+                    var last = labels[count - 1];
+                    spans.Add(text.ToFieldSpan(m.Index, last.Start + last.Length));
+                    position = last.Start + last.Length;
+                    break;
+                }
+            }
+        }
+
+        return spans;
+    }
+
+    private static bool IsStudentDomain(string domain, IReadOnlyList<string> studentDomains)
+    {
+        foreach (var d in studentDomains)
+        {
+            if (domain.Equals(d, StringComparison.Ordinal) || domain.EndsWith("." + d, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static List<(int Start, int Length)> LabelsOf(string text, int start, int length)
+    {
+        var labels = new List<(int Start, int Length)>();
+        var position = start;
+        foreach (var sep in Separator.EnumerateMatches(text.AsSpan(start, length)))
+        {
+            labels.Add((position, start + sep.Index - position));
+            position = start + sep.Index + sep.Length;
+        }
+
+        labels.Add((position, start + length - position));
+        return labels;
+    }
+}
