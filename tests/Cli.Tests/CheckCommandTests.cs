@@ -179,4 +179,29 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Equal(ExitCodes.ToolError, result.ExitCode);
         Assert.Contains("photo.psd", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RosterWithABadRowIsAToolErrorThatNamesTheRowButNotThePerson()
+    {
+        _folder.Write("roster.csv", "id,role,givenName,familyName,preferredName,grade,mediaRestriction,emails\nS1001,student,Zebediah,Quinterro,,13,false,\n");
+        _folder.Write("a.md", CleanPost);
+
+        var result = await _folder.RunAsync("check", "a.md", "--roster", "roster.csv");
+
+        Assert.Equal(ExitCodes.ToolError, result.ExitCode);
+        Assert.Contains(result.StderrLines, l => l.StartsWith("roster.csv: error:", StringComparison.Ordinal));
+        Assert.DoesNotContain("Zebediah", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Quinterro", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingRosterFileIsAToolError()
+    {
+        _folder.Write("a.md", CleanPost);
+
+        var result = await _folder.RunAsync("check", "a.md", "--roster", "nope.csv");
+
+        Assert.Equal(ExitCodes.ToolError, result.ExitCode);
+        Assert.Contains("nope.csv", result.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -98,7 +98,12 @@ internal sealed class CheckCommand : Command
         var usageErrors = new List<string>(discovery.Errors);
         var moderation = new ModerationOptions();
         var rosterPath = options.RosterPath is null ? null : Path.GetFullPath(options.RosterPath, options.WorkingDirectory);
-        var roster = RosterLoader.Load(rosterPath, moderation, usageErrors);
+        var rosterNotes = new List<string>();
+        var roster = RosterLoader.Load(rosterPath, options.RosterPath?.Replace('\\', '/') ?? string.Empty, moderation, usageErrors, rosterNotes);
+        foreach (var note in rosterNotes)
+        {
+            await stderr.WriteLineAsync(note).ConfigureAwait(false);
+        }
 
         // A typo in a path must fail the CI job, not pass it with fewer files checked.
         if (usageErrors.Count > 0)
