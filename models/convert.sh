@@ -29,4 +29,15 @@ converter="$tmp/artifacts/bin/ModelConverter/debug/model-converter"
 fa="$(unpack @vladmandic/face-api@1.7.15)"
 "$converter" face "$fa/package/model/face_recognition_model-weights_manifest.json" "$out/dlib_resnet34_128.onnx"
 
+# nsfwjs ships its model as JS modules (model JSON, base64 weights); node's require() unwraps them.
+nj="$(unpack nsfwjs@4.4.0)"
+node -e '
+const fs = require("fs");
+const [dir, outDir] = process.argv.slice(1);
+const unwrap = (m) => m.default ?? m;
+fs.writeFileSync(outDir + "/nsfw-model.json", JSON.stringify(unwrap(require(dir + "/model.min.js"))));
+fs.writeFileSync(outDir + "/nsfw-weights.bin", Buffer.from(unwrap(require(dir + "/group1-shard1of1.min.js")), "base64"));
+' "$nj/package/dist/models/mobilenet_v2" "$tmp"
+"$converter" nsfw "$tmp/nsfw-model.json" "$tmp/nsfw-weights.bin" "$out/nsfw_mobilenet_v2.onnx"
+
 echo "convert.sh: converted models written to $out"

@@ -21,16 +21,22 @@ internal static class Program
                 FaceRecognitionConverter.Convert(manifest, output);
                 Console.WriteLine($"wrote {output}");
                 return Ok;
+            case ["nsfw", var modelJson, var weightsBin, var output]:
+                KerasConverter.Convert(modelJson, weightsBin, output,
+                    "nsfwjs MobileNetV2 (GantMan nsfw_model) from nsfwjs@4.4.0. Input: 1x224x224x3 NHWC RGB/255. " +
+                    "Output: 1x5 probabilities Drawing, Hentai, Neutral, Porn, Sexy.");
+                Console.WriteLine($"wrote {output}");
+                return Ok;
             case ["check", var kind and ("face" or "nsfw"), var model, var reference, .. var rest] when rest.Length <= 1:
                 var tolerance = rest.Length == 1 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 1e-4;
                 // face: NCHW, 0..255; nsfw: NHWC, RGB/255 (the models' documented inputs).
                 var worst = kind == "face"
-                    ? OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: true, inputScale: 1f)
-                    : OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: false, inputScale: 1f / 255f);
+                    ? OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: true, inputDivisor: 1f)
+                    : OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: false, inputDivisor: 255f);
                 Console.WriteLine($"{kind}: max abs difference to tfjs {worst:E2} (tolerance {tolerance:E0})");
                 return worst <= tolerance ? Ok : Mismatch;
             default:
-                Console.Error.WriteLine("usage: model-converter face MANIFEST_JSON OUT.onnx | check face|nsfw MODEL.onnx REFERENCE_JSON [TOLERANCE]");
+                Console.Error.WriteLine("usage: model-converter face MANIFEST_JSON OUT.onnx | nsfw MODEL_JSON WEIGHTS_BIN OUT.onnx | check face|nsfw MODEL.onnx REFERENCE_JSON [TOLERANCE]");
                 return Usage;
         }
     }

@@ -15,7 +15,8 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/node"
 echo '{"private":true}' >"$tmp/node/package.json"
 (cd "$tmp/node" && npm install --silent --no-audit --no-fund \
-  @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 @vladmandic/face-api@1.7.15 >/dev/null) \
+  @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 @vladmandic/face-api@1.7.15 \
+  nsfwjs@4.4.0 buffer@6.0.3 >/dev/null) \
   || { echo "check.sh: npm install failed" >&2; exit 1; }
 
 dotnet build "$here" -nologo -v quiet -p:ArtifactsPath="$tmp/artifacts" >"$tmp/build.log" 2>&1 \
@@ -24,3 +25,5 @@ converter="$tmp/artifacts/bin/ModelConverter/debug/model-converter"
 
 node "$here/reference.mjs" face "$tmp/node" "$tmp/ref"
 "$converter" check face "$models/dlib_resnet34_128.onnx" "$tmp/ref/face-reference.json" "$tolerance"
+node "$here/reference.mjs" nsfw "$tmp/node" "$tmp/ref"
+"$converter" check nsfw "$models/nsfw_mobilenet_v2.onnx" "$tmp/ref/nsfw-reference.json" "$tolerance"

@@ -69,7 +69,8 @@ async function main() {
     const tf = require('@tensorflow/tfjs');
     await tf.setBackend('cpu');
     await tf.ready();
-    const pkgDir = path.dirname(require.resolve('nsfwjs/package.json'));
+    // nsfwjs's exports map hides package.json, so locate the package folder directly.
+    const pkgDir = path.join(path.resolve(projectDir), 'node_modules', 'nsfwjs');
     const modelDir = path.join(pkgDir, 'dist', 'models', 'mobilenet_v2');
     const modelJson = loadModule(path.join(modelDir, 'model.min.js'));
     const shard = loadModule(path.join(modelDir, 'group1-shard1of1.min.js'));
