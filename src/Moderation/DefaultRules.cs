@@ -12,6 +12,7 @@ public static class DefaultRules
         [
             // Each rule adds itself here.
             new EmailRule(),
+            new LinkRule(),
         ];
     }
 }

@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Text;
+
+namespace Kusd.Moderation.Links;
+
+internal enum LinkClass
+{
+    /// <summary>District, .gov/.edu/.mil/k12, or a configured allow-list entry.</summary>
+    Allowed,
+
+    /// <summary>Blog and site-builder hosts, link-in-bio pages and social-media profiles.</summary>
+    Personal,
+
+    /// <summary>A URL shortener: where it leads is unknown until someone follows it.</summary>
+    Shortener,
+
+    /// <summary>Any other site on a public domain.</summary>
+    Commercial,
+
+    /// <summary>No public domain at all (an IP address, an intranet name): a person must look.</summary>
+    Unknown,
+}
+
+internal sealed record LinkClassification(LinkClass Class, string Message)
+{
+    public bool ImitatesAllowedHost { get; init; }
+}
+
+/// <summary>
+/// Classifies a link by its host (and, for allow-list entries and social networks, its path), following
+/// DESIGN.md "Defaults": allowed, personal, shortener, commercial.
+/// </summary>
+internal sealed class LinkClassifier
+{
+    // Blog, site-builder and link-in-bio hosts: a page there is someone's own site.
+    private static readonly string[] PersonalHosts =
+    [
+        "blogspot.com", "blogger.com", "wordpress.com", "wixsite.com", "wix.com", "editorx.io", "weebly.com",
+        "weeblysite.com", "medium.com", "substack.com", "github.io", "gitlab.io", "sites.google.com", "linktr.ee",
+        "tumblr.com", "squarespace.com", "carrd.co", "about.me", "webs.com", "jimdosite.com", "jimdofree.com",
+        "neocities.org", "godaddysites.com", "mystrikingly.com", "strikingly.com", "ghost.io", "site123.me",
+        "yolasite.com", "tripod.com", "angelfire.com", "livejournal.com", "typepad.com", "mailchimpsites.com",
+        "notion.site", "canva.site", "my.canva.site", "glitch.me", "netlify.app", "vercel.app", "pages.dev",
+        "web.app", "firebaseapp.com", "herokuapp.com", "beacons.ai", "bio.link", "lnk.bio", "campsite.bio",
+        "taplink.cc", "solo.to", "withkoji.com", "gofundme.com", "venmo.com", "cash.app", "paypal.me",
+    ];
+
+    // Social networks: any page below the front page (a profile, a post, a channel) is someone's.
+    private static readonly string[] SocialHosts =
+    [
+        "facebook.com", "fb.com", "instagram.com", "tiktok.com", "x.com", "twitter.com", "youtube.com", "youtu.be",
+        "linkedin.com", "pinterest.com", "snapchat.com", "threads.net", "threads.com", "reddit.com", "twitch.tv",
+        "patreon.com", "soundcloud.com", "vimeo.com", "flickr.com", "bsky.app", "mastodon.social", "discord.gg",
+        "discord.com", "nextdoor.com", "vsco.co", "tumblr.com",
+    ];
+
+    // Pages of a social network that belong to nobody in particular.
+    private static readonly HashSet<string> SocialGenericPaths = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "", "about", "help", "legal", "privacy", "policies", "policy", "terms", "tos", "login", "signup",
+        "settings", "search", "explore", "hashtag", "home",
+    };
+
+    private static readonly string[] Shorteners =
+    [
+        "bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly", "cutt.ly",
+        "shorturl.at", "tiny.cc", "lnkd.in", "t.ly", "rb.gy", "s.id", "v.gd", "bl.ink", "bit.do", "qrco.de",
+        "fb.me", "amzn.to", "ift.tt", "dlvr.it", "trib.al", "soo.gd", "adf.ly", "shorte.st", "x.co", "tr.im",
+        "po.st", "su.pr", "smarturl.it", "lnk.to", "tiny.one", "1url.com", "surl.li", "clck.ru",
+    ];
+
+    // Scripts whose letters pass for Latin ones in a host name. Anything else non-ASCII is compared as is.
+    private static readonly Dictionary<char, char> Confusables = new()
+    {
+        ['а'] = 'a', ['в'] = 'b', ['е'] = 'e', ['ё'] = 'e', ['і'] = 'i', ['ї'] = 'i', ['ј'] = 'j', ['к'] = 'k',
+        ['м'] = 'm', ['н'] = 'h', ['о'] = 'o', ['р'] = 'p', ['с'] = 'c', ['т'] = 't', ['у'] = 'y', ['х'] = 'x',
+        ['ѕ'] = 's', ['ԁ'] = 'd', ['ԛ'] = 'q', ['ԝ'] = 'w', ['ӏ'] = 'l', ['һ'] = 'h', ['ɡ'] = 'g', ['ı'] = 'i',
+        ['ȷ'] = 'j', ['ɑ'] = 'a', ['ɩ'] = 'i', ['ʏ'] = 'y', ['α'] = 'a', ['β'] = 'b', ['ε'] = 'e', ['ι'] = 'i',
+        ['κ'] = 'k', ['ν'] = 'v', ['ο'] = 'o', ['ρ'] = 'p', ['τ'] = 't', ['υ'] = 'u', ['χ'] = 'x', ['ϲ'] = 'c',
+        ['ϳ'] = 'j', ['ѵ'] = 'v', ['ԍ'] = 'g', ['ո'] = 'n', ['ս'] = 'u', ['օ'] = 'o', ['ց'] = 'g', ['զ'] = 'q',
+    };
+
+    private readonly PublicSuffixList _suffixes;
+    private readonly string[] _districtDomains;
+    private readonly (string Host, string? PathPrefix)[] _allowed;
+
+    public LinkClassifier(ModerationOptions options, PublicSuffixList suffixes)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _suffixes = suffixes ?? throw new ArgumentNullException(nameof(suffixes));
+        _districtDomains = [.. options.DistrictDomains.Select(d => NormalizeHost(d)).Where(d => d.Length > 0)];
+        _allowed = [.. options.AllowedLinkHosts.Select(ParseAllowEntry).Where(e => e.Host.Length > 0)];
+    }
+
+    public LinkClassification Classify(LinkUrl url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var host = url.Host;
+        var disguise = url.HasUserInfo
+            ? " The text before \"@\" in it only disguises where the link really goes."
+            : string.Empty;
+
+        if (url.IsIpAddress)
+        {
+            return new(LinkClass.Unknown, "Link to a bare IP address: its destination is unknown; a person must check it." + disguise);
+        }
+
+        // Checked before the allow rules: a Cyrillic "kusd.edu" still ends in a real ".edu" or ".gov" now and then.
+        if (ImitatedAllowedHost(host) is { } imitated)
+        {
+            return new(LinkClass.Commercial, $"Link to a host that imitates {imitated} with look-alike characters: it is not that site, and links to commercial or personal websites are not allowed.")
+            {
+                ImitatesAllowedHost = true,
+            };
+        }
+
+        if (IsAllowed(host, url.Path))
+        {
+            return new(LinkClass.Allowed, string.Empty);
+        }
+
+        if (_districtDomains.FirstOrDefault(d => host.StartsWith(d + ".", StringComparison.Ordinal) || host.Contains("." + d + ".", StringComparison.Ordinal)) is not null)
+        {
+            return new(LinkClass.Commercial, "Link to a host that imitates the district's domain (the district's name is only part of another site's name); links to commercial or personal websites are not allowed." + disguise)
+            {
+                ImitatesAllowedHost = true,
+            };
+        }
+
+        if (MatchesAny(host, Shorteners))
+        {
+            return new(LinkClass.Shortener, "Shortened link: its destination is unknown until a person checks where it leads." + disguise);
+        }
+
+        if (IsBlogspot(host) || MatchesAny(host, PersonalHosts))
+        {
+            return new(LinkClass.Personal, "Link to a personal website (a blog, site-builder or link-in-bio host); Rule 4226 does not allow links to personal websites." + disguise);
+        }
+
+        if (MatchesAny(host, SocialHosts))
+        {
+            var first = url.Path.Trim('/').Split('/')[0];
+            return SocialGenericPaths.Contains(first)
+                ? new(LinkClass.Commercial, "Link to a commercial website (a social network); it is not on the district's allow list." + disguise)
+                : new(LinkClass.Personal, "Link to a social-media profile or page that is not on the district's allow list; Rule 4226 treats it as a personal website." + disguise);
+        }
+
+        var (_, known) = _suffixes.GetPublicSuffix(host);
+        if (!known || _suffixes.GetRegistrableDomain(host) is null)
+        {
+            return new(LinkClass.Unknown, "Link to a host outside any public domain: its destination is unknown; a person must check it." + disguise);
+        }
+
+        return new(LinkClass.Commercial, "Link to a commercial website; Rule 4226 does not allow it unless the site is on the district's allow list." + disguise);
+    }
+
+    private bool IsAllowed(string host, string path)
+    {
+        if (MatchesAny(host, _districtDomains))
+        {
+            return true;
+        }
+
+        var labels = host.Split('.');
+        if (labels.Length >= 2 && labels[^1] is "gov" or "edu" or "mil")
+        {
+            return true;
+        }
+
+        // State K-12 namespaces: lincoln.kenosha.k12.wi.us and the like in every state.
+        if (labels.Length >= 4 && labels[^1] == "us" && labels[^3] == "k12" && labels[^2].Length == 2)
+        {
+            return true;
+        }
+
+        foreach (var (allowedHost, prefix) in _allowed)
+        {
+            if (IsSameOrSubdomain(host, allowedHost) && (prefix is null || PathStartsWith(path, prefix)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The allowed domain a non-ASCII host imitates, or null.</summary>
+    private string? ImitatedAllowedHost(string host)
+    {
+        if (host.All(char.IsAscii))
+        {
+            return null;
+        }
+
+        var skeleton = Skeleton(host);
+        if (skeleton == host)
+        {
+            return null;
+        }
+
+        if (MatchesAny(skeleton, _districtDomains))
+        {
+            return "the district's domain";
+        }
+
+        return _allowed.Any(a => IsSameOrSubdomain(skeleton, a.Host)) ? "a site on the district's allow list" : null;
+    }
+
+    private static string Skeleton(string host)
+    {
+        var sb = new StringBuilder(host.Length);
+        foreach (var c in host.Normalize(NormalizationForm.FormKD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.Format)
+            {
+                continue;
+            }
+
+            var lower = char.ToLowerInvariant(c);
+            sb.Append(Confusables.TryGetValue(lower, out var latin) ? latin : lower);
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsBlogspot(string host)
+    {
+        // blogspot.com has a copy under most country codes (blogspot.co.uk, blogspot.de, ...).
+        var labels = host.Split('.');
+        return Array.IndexOf(labels, "blogspot") is var i && i >= 0 && labels.Length - i is 2 or 3;
+    }
+
+    private static bool MatchesAny(string host, IEnumerable<string> domains) => domains.Any(d => IsSameOrSubdomain(host, d));
+
+    private static bool IsSameOrSubdomain(string host, string domain) =>
+        host.Equals(domain, StringComparison.Ordinal)
+        || (host.Length > domain.Length && host.EndsWith(domain, StringComparison.Ordinal) && host[host.Length - domain.Length - 1] == '.');
+
+    private static bool PathStartsWith(string path, string prefix)
+    {
+        var p = path.TrimEnd('/');
+        return p.Equals(prefix, StringComparison.OrdinalIgnoreCase)
+            || (p.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && p[prefix.Length] == '/');
+    }
+
+    /// <summary>"facebook.com/KenoshaUnified", "https://www.example.org/", "*.example.org" -> host and optional path prefix.</summary>
+    internal static (string Host, string? PathPrefix) ParseAllowEntry(string entry)
+    {
+        var e = entry.Trim();
+        var scheme = e.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0)
+        {
+            e = e[(scheme + 3)..];
+        }
+
+        var slash = e.IndexOf('/', StringComparison.Ordinal);
+        var host = NormalizeHost(slash < 0 ? e : e[..slash]);
+        if (host.StartsWith("www.", StringComparison.Ordinal))
+        {
+            host = host[4..];
+        }
+
+        var prefix = slash < 0 ? null : "/" + e[(slash + 1)..].Trim('/');
+        return (host, prefix is null or "/" ? null : prefix);
+    }
+
+    private static string NormalizeHost(string host)
+    {
+        var h = host.Trim().TrimStart('*').Trim('.').ToLowerInvariant();
+        if (h.Contains("xn--", StringComparison.Ordinal))
+        {
+            try
+            {
+                h = new IdnMapping().GetUnicode(h);
+            }
+            catch (ArgumentException)
+            {
+                // Keep the entry as written.
+            }
+        }
+
+        return h;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Kusd.Moderation.Links;
+
+/// <summary>A URL found in text: characters [Start, End) of the text it was found in, and its parsed form.</summary>
+internal readonly record struct UrlOccurrence(int Start, int End, LinkUrl Url);
+
+/// <summary>A parsed absolute web URL; <see cref="Host"/> is lower-case Unicode (punycode decoded).</summary>
+internal sealed record LinkUrl(string Host, string AsciiHost, string Path, bool HasUserInfo, bool IsIpAddress);
+
+/// <summary>Finds web URLs in visible text and reads link targets (href/src).</summary>
+internal static class UrlExtractor
+{
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    private const RegexOptions Options = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase;
+
+    private static readonly Regex SchemeUrl = new(@"\b(?:https?|ftp)://[^\s<>""'`]+", Options, MatchTimeout);
+
+    private static readonly Regex WwwUrl = new(@"\bwww\d{0,3}\.[^\s<>""'`]+", Options, MatchTimeout);
+
+    // host.tld[:port][/path]; labels may be Unicode (IDN and look-alike hosts).
+    private static readonly Regex BareUrl = new(
+        @"\b[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)+(?::[0-9]{1,5})?(?:/[^\s<>""'`]*)?",
+        Options,
+        MatchTimeout);
+
+    // Addresses are the email rule's business: their domains are not links.
+    private static readonly Regex EmailLike = new(@"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+", Options, MatchTimeout);
+
+    private static readonly Regex HasScheme = new(@"^[a-z][a-z0-9+.\-]*:", Options, MatchTimeout);
+
+    // Top-level domains that are also common file extensions: "notes.md" and "logo.ai" are files, not sites,
+    // unless a path follows.
+    private static readonly HashSet<string> FileLikeTlds = new(StringComparer.Ordinal)
+    {
+        "ai", "cc", "cs", "md", "mov", "mp", "pl", "ps", "py", "rs", "sh", "so", "zip", "doc", "pdf", "txt",
+    };
+
+    public static List<UrlOccurrence> FindInText(string text, PublicSuffixList suffixes)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var found = new List<UrlOccurrence>();
+        var taken = new List<(int Start, int End)>();
+        foreach (Match m in SchemeUrl.Matches(text))
+        {
+            Add(m, text, requireKnownSuffix: false);
+        }
+
+        // After the full URLs, so that "https://kusd.edu@evil.com" is still read as a URL.
+        foreach (Match m in EmailLike.Matches(text))
+        {
+            taken.Add((m.Index, m.Index + m.Length));
+        }
+
+        foreach (Match m in WwwUrl.Matches(text))
+        {
+            Add(m, text, requireKnownSuffix: false);
+        }
+
+        foreach (Match m in BareUrl.Matches(text))
+        {
+            Add(m, text, requireKnownSuffix: true);
+        }
+
+        found.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return found;
+
+        void Add(Match m, string source, bool requireKnownSuffix)
+        {
+            var start = m.Index;
+            var end = start + TrimmedLength(source.AsSpan(start, m.Length));
+            if (end <= start || taken.Exists(t => t.Start < end && start < t.End))
+            {
+                return;
+            }
+
+            var candidate = source[start..end];
+            if (requireKnownSuffix && !LooksLikeBareHost(candidate, suffixes))
+            {
+                return;
+            }
+
+            var absolute = HasScheme.IsMatch(candidate) && candidate.Contains("://", StringComparison.Ordinal) ? candidate : "http://" + candidate;
+            if (TryParse(absolute) is { } url)
+            {
+                taken.Add((start, end));
+                found.Add(new UrlOccurrence(start, end, url));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A link target (href, src) as a web URL, or null when it is not one that leaves the page: relative
+    /// paths, #anchors, mailto:, tel:, javascript: and the like.
+    /// </summary>
+    public static LinkUrl? ParseTarget(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var t = target.Trim();
+        if (t.StartsWith("//", StringComparison.Ordinal))
+        {
+            return TryParse("https:" + t);
+        }
+
+        if (HasScheme.IsMatch(t))
+        {
+            var scheme = t[..t.IndexOf(':', StringComparison.Ordinal)].ToLowerInvariant();
+            return scheme is "http" or "https" or "ftp" ? TryParse(t) : null;
+        }
+
+        // "www.example.com" without a scheme is a broken relative link, but its author meant the site.
+        return t.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? TryParse("http://" + t) : null;
+    }
+
+    /// <summary>How much of a raw match is the URL: sentence punctuation and unbalanced closing brackets go.</summary>
+    internal static int TrimmedLength(ReadOnlySpan<char> s)
+    {
+        var end = s.Length;
+        while (end > 0)
+        {
+            var c = s[end - 1];
+            if (c is '.' or ',' or ';' or ':' or '!' or '?' or '\'' or '"' or '*' or '…' or '’' or '”' or '>')
+            {
+                end--;
+            }
+            else if (c is ')' or ']' or '}')
+            {
+                var open = c switch { ')' => '(', ']' => '[', _ => '{' };
+                if (s[..end].Count(open) >= s[..end].Count(c))
+                {
+                    break;
+                }
+
+                end--;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return end;
+    }
+
+    private static bool LooksLikeBareHost(string candidate, PublicSuffixList suffixes)
+    {
+        var slash = candidate.IndexOf('/', StringComparison.Ordinal);
+        var hostPart = slash < 0 ? candidate : candidate[..slash];
+        var colon = hostPart.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            hostPart = hostPart[..colon];
+        }
+
+        var tld = hostPart[(hostPart.LastIndexOf('.') + 1)..];
+
+        // "Mr.Smith", "won.It" and "3.5" are prose: a bare host is typed with a lower-case top-level domain.
+        if (!tld.Any(char.IsLetter) || tld.Any(char.IsUpper))
+        {
+            return false;
+        }
+
+        if (slash < 0 && FileLikeTlds.Contains(tld))
+        {
+            return false;
+        }
+
+        var host = hostPart.ToLowerInvariant();
+        var (_, known) = suffixes.GetPublicSuffix(host);
+        return known && suffixes.GetRegistrableDomain(host) is not null;
+    }
+
+    private static LinkUrl? TryParse(string absolute)
+    {
+        if (!Uri.TryCreate(absolute, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "ftp"))
+        {
+            return null;
+        }
+
+        string ascii;
+        try
+        {
+            ascii = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+
+        if (ascii.Length == 0)
+        {
+            return null;
+        }
+
+        var isIp = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6;
+        var unicode = ascii;
+        if (!isIp)
+        {
+            try
+            {
+                unicode = new IdnMapping().GetUnicode(ascii).ToLowerInvariant();
+            }
+            catch (ArgumentException)
+            {
+                // Malformed punycode: classify by the ASCII form.
+            }
+        }
+
+        string path;
+        try
+        {
+            path = Uri.UnescapeDataString(uri.AbsolutePath);
+        }
+        catch (UriFormatException)
+        {
+            path = uri.AbsolutePath;
+        }
+
+        return new LinkUrl(unicode, ascii, path, uri.UserInfo.Length > 0, isIp);
+    }
+}
