@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kusd.Moderation.Content;
@@ -79,43 +78,14 @@ public static class CorpusData
         return posts;
     }
 
-    /// <summary>
-    /// Reads the corpus roster (DESIGN.md CSV: header row, any column order). Kept minimal and strict:
-    /// the corpus file is ours, so a row this cannot read is a corpus bug.
-    /// </summary>
+    /// <summary>Reads the corpus roster through the district importer; a row it refuses is a corpus bug.</summary>
     public static Roster.Roster LoadRoster()
     {
-        var lines = System.IO.File.ReadAllLines(RosterPath);
-        var header = lines[0].Split(',');
-        int Col(string name) => Array.IndexOf(header, name);
-        var people = new List<Person>();
-        foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
-        {
-            var cells = line.Split(',');
-            string Cell(string name) => Col(name) is var i and >= 0 && i < cells.Length ? cells[i].Trim() : "";
-            var role = Cell("role") == "staff" ? PersonRole.Staff : PersonRole.Student;
-            people.Add(new Person
-            {
-                Id = Cell("id"),
-                Role = role,
-                GivenName = Cell("givenName"),
-                FamilyName = Cell("familyName"),
-                PreferredName = Cell("preferredName") is { Length: > 0 } preferred ? preferred : null,
-                Grade = role == PersonRole.Student ? ParseGrade(Cell("grade")) : null,
-                MediaRestriction = Cell("mediaRestriction") is "true" or "yes" or "1",
-                Emails = Cell("emails").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            });
-        }
-
-        return new Roster.Roster(people);
+        using var stream = System.IO.File.OpenRead(RosterPath);
+        var result = RosterCsv.Parse(stream, new ModerationOptions());
+        return result.Roster
+            ?? throw new InvalidDataException("The corpus roster does not import: " + string.Join("; ", result.Errors.Select(e => e.Message)));
     }
-
-    private static Grade ParseGrade(string code) => code.ToUpperInvariant() switch
-    {
-        "PK" or "4K" => Grade.PreKindergarten,
-        "KG" or "K" => Grade.Kindergarten,
-        _ => new Grade(int.Parse(code, NumberStyles.None, CultureInfo.InvariantCulture)),
-    };
 
     private static string FindRepoRoot()
     {
