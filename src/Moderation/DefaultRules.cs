@@ -11,6 +11,8 @@ public static class DefaultRules
         return
         [
             // Each rule adds itself here.
+            new StudentNameRule(),
+            new MediaRestrictionNameRule(),
             new EmailRule(),
             new LinkRule(),
         ];
