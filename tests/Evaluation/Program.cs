@@ -1,1 +1,109 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Diagnostics;
+using System.Globalization;
+using Kusd.Moderation.Models.Faces;
+using Kusd.Moderation.Models.Images;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace Kusd.Moderation.Evaluation;
+
+/// <summary>
+/// Measures the face pipeline on a third-party evaluation set that never enters the repository:
+/// <c>faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all]</c> and
+/// <c>latency IMAGE</c> (upscaled to 4032x3024).
+/// </summary>
+public static class Program
+{
+    public const int ExitOk = 0;
+    public const int ExitUsage = 2;
+    public const int ExitMissingData = 3;
+
+    public static int Main(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args.Length >= 2 && args[0] == "faces")
+        {
+            return FaceEvaluation.Run(args[1], Option(args, "--embedder") ?? "all", Option(args, "--detector") ?? "all", args.Contains("--verbose"));
+        }
+
+        if (args.Length >= 2 && args[0] == "detect")
+        {
+            var detector = Option(args, "--detector");
+            var paths = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal) && a != detector).ToArray();
+            return Detect(paths, detector ?? "UltraFace");
+        }
+
+        if (args.Length >= 2 && args[0] == "latency")
+        {
+            return Latency(args[1]);
+        }
+
+        Console.Error.WriteLine("usage: faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all] [--verbose] | latency IMAGE");
+        return ExitUsage;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static int Detect(string[] paths, string detector)
+    {
+        using var analyzer = new FaceAnalyzer(new FaceOptions { Detector = Enum.Parse<FaceDetectorKind>(detector, ignoreCase: true) });
+        foreach (var path in paths)
+        {
+            try
+            {
+                var r = analyzer.Analyze(File.ReadAllBytes(path));
+                Console.WriteLine($"{Path.GetFileName(path)} {r.ImageWidth}x{r.ImageHeight}: {r.Faces.Count} faces, {r.Faces.Count(f => f.Quality.IsRecognizable)} recognisable; "
+                    + string.Join(", ", r.TimingsMs.Select(t => $"{t.Key} {t.Value:F0}")) + " ms");
+                foreach (var f in r.Faces)
+                {
+                    Console.WriteLine($"  [{f.Box.X:F0},{f.Box.Y:F0} {f.Box.Width:F0}x{f.Box.Height:F0}] score {f.DetectionScore:F2} yaw {f.Quality.YawDegrees:F0} sharpness {f.Quality.Sharpness:F0} {(f.Quality.IsRecognizable ? "recognisable" : f.Quality.Reason)}");
+                }
+            }
+            catch (ImageRejectedException ex)
+            {
+                Console.WriteLine($"{Path.GetFileName(path)}: rejected ({ex.Reason}): {ex.Message}");
+            }
+        }
+
+        return ExitOk;
+    }
+
+    private static int Latency(string path)
+    {
+        if (!File.Exists(path))
+        {
+            Console.Error.WriteLine($"error: {path} not found");
+            return ExitMissingData;
+        }
+
+        using var source = Image.Load<Rgb24>(path);
+        source.Mutate(x => x.Resize(4032, 3024));
+        using var stream = new MemoryStream();
+        source.SaveAsJpeg(stream, new JpegEncoder { Quality = 90 });
+        var bytes = stream.ToArray();
+        foreach (var detector in new[] { FaceDetectorKind.UltraFace, FaceDetectorKind.Both })
+        {
+            using var analyzer = new FaceAnalyzer(new FaceOptions { Detector = detector });
+            analyzer.Analyze(bytes);
+            var runs = Enumerable.Range(0, 3).Select(_ => analyzer.Analyze(bytes)).ToList();
+            var stages = runs[0].TimingsMs.Keys;
+            Console.WriteLine($"{detector}, 4032x3024 JPEG ({bytes.Length / 1024} KB), {runs[0].Faces.Count} faces, median of 3 ms: "
+                + string.Join(", ", stages.Select(s => $"{s} {Median(runs.Select(r => r.TimingsMs[s])):F0}")));
+        }
+
+        return ExitOk;
+    }
+
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using Kusd.Moderation.Models.Images;
+using Kusd.Moderation.Models.Onnx;
+
+namespace Kusd.Moderation.Models.Faces;
+
+/// <summary>
+/// The face pipeline: limited decode, pyramid detection, UltraFace confirmation on a crop around
+/// each proposal, 68-point landmarks, 5-point alignment, quality, and an embedding for every
+/// recognisable face. Thread-safe; meant to be a singleton.
+/// </summary>
+public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
+{
+    private const float NmsIou = 0.3f;
+    private readonly FaceOptions _options;
+    private readonly ImageIntake _intake;
+    private readonly InferenceGate _gate;
+    private readonly UltraFaceDetector _ultraFace;
+    private readonly BlazeFaceDetector? _blazeFace;
+    private readonly FaceLandmarker _landmarker;
+    private readonly IFaceEmbedder _embedder;
+
+    public FaceAnalyzer(FaceOptions? options = null)
+    {
+        _options = options ?? new FaceOptions();
+        _intake = new ImageIntake(_options.Limits);
+        _gate = new InferenceGate(_options.Runtime.MaxConcurrentInferences);
+        var dir = ModelPaths.ResolveDirectory(_options.ModelsDirectory);
+        var runtime = _options.Runtime;
+        var loaded = new List<IDisposable>();
+        try
+        {
+            _ultraFace = Track(new UltraFaceDetector(Path.Combine(dir, UltraFaceDetector.FileName), runtime, _gate));
+            if (_options.Detector != FaceDetectorKind.UltraFace)
+            {
+                _blazeFace = Track(new BlazeFaceDetector(Path.Combine(dir, BlazeFaceDetector.FileName), runtime, _gate));
+            }
+
+            _landmarker = Track(new FaceLandmarker(Path.Combine(dir, FaceLandmarker.FileName), runtime, _gate));
+            _embedder = _options.Embedder == FaceEmbedderKind.Dlib
+                ? Track(new DlibEmbedder(Path.Combine(dir, DlibEmbedder.FileName), runtime, _gate))
+                : Track(new ArcFaceEmbedder(Path.Combine(dir, ArcFaceEmbedder.FileName), runtime, _gate));
+        }
+        catch
+        {
+            loaded.ForEach(d => d.Dispose());
+            _gate.Dispose();
+            throw;
+        }
+
+        var models = new Dictionary<string, string>
+        {
+            ["face-detector"] = _ultraFace.Version,
+            ["face-landmarks"] = _landmarker.Version,
+            ["face-embedder"] = _embedder.Version,
+        };
+        if (_blazeFace is not null)
+        {
+            models["face-proposals"] = _blazeFace.Version;
+        }
+
+        Models = models;
+
+        T Track<T>(T model)
+            where T : IDisposable
+        {
+            loaded.Add(model);
+            return model;
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> Models { get; }
+
+    public string EmbedderId => _embedder.Id;
+
+    public int EmbeddingSize => _embedder.Size;
+
+    public ImageIntake Intake => _intake;
+
+    public FaceAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken = default)
+    {
+        var timings = new Dictionary<string, double>();
+        var total = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
+        ImagePyramid pyramid;
+        using (var image = _intake.Decode(encodedImage, cancellationToken))
+        {
+            pyramid = new ImagePyramid(image);
+        }
+
+        timings["decode"] = Lap(clock);
+
+        var faces = Detect(pyramid, cancellationToken);
+        timings["detect"] = Lap(clock);
+
+        var landmarks = faces.Select(f => _landmarker.FivePoints(pyramid, f.Box, cancellationToken)).ToList();
+        timings["landmarks"] = Lap(clock);
+
+        var results = new List<DetectedFace>(faces.Count);
+        for (var i = 0; i < faces.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var five = landmarks[i];
+            var qualityChip = FaceAlignment.Warp(pyramid, five, FaceAlignment.ArcFace112, 112);
+            var quality = FaceQualityEstimator.Estimate(faces[i].Box, five, qualityChip, 112, _options);
+            float[]? embedding = null;
+            if (quality.IsRecognizable)
+            {
+                var chip = _embedder.ChipSize == 112 ? qualityChip : FaceAlignment.Warp(pyramid, five, _embedder.Template, _embedder.ChipSize);
+                embedding = _embedder.Embed(chip, cancellationToken);
+            }
+
+            results.Add(new DetectedFace(faces[i].Box, faces[i].Score, five, quality, embedding));
+        }
+
+        timings["embed"] = Lap(clock);
+        timings["total"] = total.Elapsed.TotalMilliseconds;
+        return new FaceAnalysis(pyramid.Width, pyramid.Height, results, timings);
+    }
+
+    public void Dispose()
+    {
+        _ultraFace.Dispose();
+        _blazeFace?.Dispose();
+        _landmarker.Dispose();
+        _embedder.Dispose();
+        _gate.Dispose();
+    }
+
+    private List<FaceCandidate> Detect(ImagePyramid pyramid, CancellationToken cancellationToken)
+    {
+        var proposals = new List<FaceCandidate>();
+        if (_options.Detector != FaceDetectorKind.BlazeFace)
+        {
+            proposals.AddRange(PyramidDetection.Detect(pyramid, _ultraFace, _options.UltraFaceThreshold, _options.MinFacePixels, _options.MaxTiles, cancellationToken));
+        }
+
+        if (_blazeFace is not null)
+        {
+            proposals.AddRange(PyramidDetection.Detect(pyramid, _blazeFace, _options.BlazeFaceThreshold, _options.MinFacePixels, _options.MaxTiles, cancellationToken));
+        }
+
+        var confirmed = new List<FaceCandidate>();
+        foreach (var proposal in PyramidDetection.Suppress(proposals, NmsIou))
+        {
+            var refined = Confirm(pyramid, proposal, cancellationToken);
+            if (refined is not null)
+            {
+                confirmed.Add(refined);
+            }
+        }
+
+        return PyramidDetection.Suppress(confirmed, NmsIou);
+    }
+
+    /// <summary>
+    /// Re-detects with UltraFace on a crop where the proposal is about 130 px wide: its box is the
+    /// one the landmark model was trained on, and a BlazeFace proposal it does not confirm is dropped.
+    /// </summary>
+    private FaceCandidate? Confirm(ImagePyramid pyramid, FaceCandidate proposal, CancellationToken cancellationToken)
+    {
+        IWindowDetector ultra = _ultraFace;
+        var side = Math.Max(proposal.Box.Width, proposal.Box.Height);
+        var cx = proposal.Box.X + (proposal.Box.Width / 2);
+        var cy = proposal.Box.Y + (proposal.Box.Height / 2);
+        var scale = ultra.InputWidth / (2.4f * side);
+        var window = new CropWindow(cx - (ultra.InputWidth / 2f / scale), cy - (ultra.InputHeight / 2f / scale), scale);
+        FaceCandidate? best = null;
+        var bestIou = 0.3f;
+        foreach (var c in ultra.Detect(pyramid, window, _options.UltraFaceThreshold, cancellationToken))
+        {
+            var iou = PyramidDetection.IoU(c.Box, proposal.Box);
+            if (iou > bestIou)
+            {
+                best = c;
+                bestIou = iou;
+            }
+        }
+
+        return best;
+    }
+
+    private static double Lap(Stopwatch clock)
+    {
+        var ms = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        return ms;
+    }
+}

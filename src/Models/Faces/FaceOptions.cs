@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+using Kusd.Moderation.Models.Images;
+using Kusd.Moderation.Models.Onnx;
+
+namespace Kusd.Moderation.Models.Faces;
+
+/// <summary>Which network turns an aligned face into an embedding.</summary>
+public enum FaceEmbedderKind
+{
+    /// <summary>fr_feature.onnx, 512-d, ArcFace 112x112 alignment.</summary>
+    ArcFace,
+
+    /// <summary>dlib_resnet34_128.onnx, 128-d, dlib 150x150 chip.</summary>
+    Dlib,
+}
+
+/// <summary>Which detector proposes faces over the image pyramid; every proposal is then confirmed by UltraFace on a crop.</summary>
+public enum FaceDetectorKind
+{
+    UltraFace,
+    BlazeFace,
+    Both,
+}
+
+/// <summary>Options of the face pipeline. Thresholds carry the evaluation run that chose them.</summary>
+public sealed class FaceOptions
+{
+    /// <summary>Folder of the .onnx files; null resolves it with <see cref="ModelPaths"/>.</summary>
+    public string? ModelsDirectory { get; set; }
+
+    public FaceEmbedderKind Embedder { get; set; } = FaceEmbedderKind.ArcFace;
+
+    public FaceDetectorKind Detector { get; set; } = FaceDetectorKind.UltraFace;
+
+    public OnnxRuntimeOptions Runtime { get; set; } = new();
+
+    public ImageLimits Limits { get; set; } = new();
+
+    /// <summary>Smallest face (short side, pixels of the image as submitted) the pyramid is sized to find.</summary>
+    [Range(8, 1000)]
+    public int MinFacePixels { get; set; } = 24;
+
+    /// <summary>Upper bound on detector tiles per image; smaller faces are given up first to stay within it.</summary>
+    [Range(1, 10_000)]
+    public int MaxTiles { get; set; } = 160;
+
+    /// <summary>UltraFace score to keep a face (research note: about 0.7).</summary>
+    [Range(0.0, 1.0)]
+    public float UltraFaceThreshold { get; set; } = 0.7f;
+
+    /// <summary>BlazeFace score (after sigmoid) to propose a face.</summary>
+    [Range(0.0, 1.0)]
+    public float BlazeFaceThreshold { get; set; } = 0.6f;
+
+    /// <summary>Faces whose short side is below this cannot be recognised reliably.</summary>
+    [Range(1, 1000)]
+    public int MinRecognizableFacePixels { get; set; } = 32;
+
+    /// <summary>Variance of the Laplacian of the aligned grey chip below which a face is too blurred.</summary>
+    [Range(0.0, 100_000.0)]
+    public float MinSharpness { get; set; } = 15f;
+
+    /// <summary>Faces turned further than this (estimated from landmarks) are not recognisable.</summary>
+    [Range(0.0, 90.0)]
+    public float MaxYawDegrees { get; set; } = 50f;
+}

@@ -1,0 +1,147 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace Kusd.Moderation.Models.Faces;
+
+/// <summary>Packed RGB pixels, row-major, 3 bytes a pixel.</summary>
+internal sealed class RgbImage
+{
+    public RgbImage(int width, int height, byte[] data)
+    {
+        Width = width;
+        Height = height;
+        Data = data;
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public byte[] Data { get; }
+
+    public static RgbImage From(Image<Rgb24> image)
+    {
+        var data = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(data);
+        return new RgbImage(image.Width, image.Height, data);
+    }
+
+    /// <summary>Bilinear sample of one channel; outside the image reads as 0.</summary>
+    public float Sample(float x, float y, int channel)
+    {
+        var x0 = (int)MathF.Floor(x);
+        var y0 = (int)MathF.Floor(y);
+        var fx = x - x0;
+        var fy = y - y0;
+        var top = (Pixel(x0, y0, channel) * (1 - fx)) + (Pixel(x0 + 1, y0, channel) * fx);
+        var bottom = (Pixel(x0, y0 + 1, channel) * (1 - fx)) + (Pixel(x0 + 1, y0 + 1, channel) * fx);
+        return (top * (1 - fy)) + (bottom * fy);
+    }
+
+    private float Pixel(int x, int y, int channel) =>
+        (uint)x < (uint)Width && (uint)y < (uint)Height ? Data[(((y * Width) + x) * 3) + channel] : 0f;
+}
+
+/// <summary>
+/// The image at halving scales, so every crop is sampled from a level no more than 2x finer than
+/// needed: bilinear sampling then does not alias small faces away.
+/// </summary>
+internal sealed class ImagePyramid
+{
+    private readonly List<(float Scale, RgbImage Image)> _levels = [];
+
+    public ImagePyramid(Image<Rgb24> image, int smallestSide = 96)
+    {
+        _levels.Add((1f, RgbImage.From(image)));
+        var scale = 0.5f;
+        Image<Rgb24>? previous = null;
+        try
+        {
+            while (Math.Min(image.Width, image.Height) * scale >= smallestSide)
+            {
+                var w = Math.Max(1, (int)MathF.Round(image.Width * scale));
+                var h = Math.Max(1, (int)MathF.Round(image.Height * scale));
+                var source = previous ?? image;
+                var next = source.Clone(x => x.Resize(w, h, KnownResamplers.Triangle));
+                previous?.Dispose();
+                previous = next;
+                _levels.Add((scale, RgbImage.From(next)));
+                scale /= 2;
+            }
+        }
+        finally
+        {
+            previous?.Dispose();
+        }
+    }
+
+    public int Width => _levels[0].Image.Width;
+
+    public int Height => _levels[0].Image.Height;
+
+    public RgbImage Original => _levels[0].Image;
+
+    /// <summary>The coarsest level whose scale is still at least <paramref name="scale"/>.</summary>
+    public (float Scale, RgbImage Image) LevelFor(float scale)
+    {
+        for (var i = _levels.Count - 1; i >= 0; i--)
+        {
+            if (_levels[i].Scale >= scale * 0.999f)
+            {
+                return _levels[i];
+            }
+        }
+
+        return _levels[0];
+    }
+}
+
+/// <summary>Where the pixels of a model input come from: input (u,v) maps to original (X0 + u/Scale, Y0 + v/Scale).</summary>
+internal readonly record struct CropWindow(float X0, float Y0, float Scale)
+{
+    public BoxF ToOriginal(float x1, float y1, float x2, float y2) =>
+        new(X0 + (x1 / Scale), Y0 + (y1 / Scale), (x2 - x1) / Scale, (y2 - y1) / Scale);
+
+    public PointF32 ToOriginal(float x, float y) => new(X0 + (x / Scale), Y0 + (y / Scale));
+}
+
+internal enum TensorLayout
+{
+    Nchw,
+    Nhwc,
+}
+
+internal static class TensorFill
+{
+    /// <summary>Fills an RGB input tensor of width x height from a window of the image, (value - mean) / std.</summary>
+    public static float[] Rgb(ImagePyramid pyramid, CropWindow window, int width, int height, TensorLayout layout, float mean, float std, float scaleX = float.NaN)
+    {
+        var sx = float.IsNaN(scaleX) ? window.Scale : scaleX;
+        var (levelScale, level) = pyramid.LevelFor(Math.Max(sx, window.Scale));
+        var tensor = new float[width * height * 3];
+        var plane = width * height;
+        for (var v = 0; v < height; v++)
+        {
+            var y = (window.Y0 + ((v + 0.5f) / window.Scale)) * levelScale - 0.5f;
+            for (var u = 0; u < width; u++)
+            {
+                var x = (window.X0 + ((u + 0.5f) / sx)) * levelScale - 0.5f;
+                for (var c = 0; c < 3; c++)
+                {
+                    var value = (level.Sample(x, y, c) - mean) / std;
+                    if (layout == TensorLayout.Nchw)
+                    {
+                        tensor[(c * plane) + (v * width) + u] = value;
+                    }
+                    else
+                    {
+                        tensor[(((v * width) + u) * 3) + c] = value;
+                    }
+                }
+            }
+        }
+
+        return tensor;
+    }
+}

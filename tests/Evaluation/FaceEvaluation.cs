@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kusd.Moderation.Models.Faces;
+using Kusd.Moderation.Models.Images;
+
+namespace Kusd.Moderation.Evaluation;
+
+internal static class FaceEvaluation
+{
+    private sealed record Entry(string Path, string Identity, string Notes);
+
+    public static int Run(string root, string embedders, string detectors, bool verbose)
+    {
+        var manifest = Path.Combine(root, "MANIFEST.tsv");
+        if (!File.Exists(manifest))
+        {
+            Console.Error.WriteLine($"error: evaluation set missing: {manifest} not found");
+            return Program.ExitMissingData;
+        }
+
+        var entries = File.ReadLines(manifest).Skip(1)
+            .Select(l => l.Split('\t'))
+            .Where(c => c.Length >= 2)
+            .Select(c => new Entry(Path.Combine(root, c[0]), c[1], c.Length > 5 ? c[5] : string.Empty))
+            .ToList();
+        var missing = entries.Where(e => !File.Exists(e.Path)).ToList();
+        if (missing.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {missing.Count} files of the manifest are missing, e.g. {missing[0].Path}");
+            return Program.ExitMissingData;
+        }
+
+        var embedderKinds = embedders == "all" ? [FaceEmbedderKind.ArcFace, FaceEmbedderKind.Dlib] : new[] { Enum.Parse<FaceEmbedderKind>(embedders, ignoreCase: true) };
+        var detectorKinds = detectors == "all"
+            ? [FaceDetectorKind.UltraFace, FaceDetectorKind.BlazeFace, FaceDetectorKind.Both]
+            : new[] { Enum.Parse<FaceDetectorKind>(detectors, ignoreCase: true) };
+        var bytes = entries.ToDictionary(e => e.Path, e => File.ReadAllBytes(e.Path));
+        Console.WriteLine($"set: {entries.Count} photos, {entries.Count(e => e.Identity.StartsWith("group:", StringComparison.Ordinal))} group, {entries.Count(e => e.Identity == "noface")} no-face");
+        Console.WriteLine("detector   embedder | group recall  extras | noface faces (recog.) | no subject | genuine impostor | TAR@FAR1% (thr)  TAR@FAR0.1% (thr) | EER (thr) | genuine p5/p50  impostor p50/p95/max | ms/photo");
+        foreach (var detector in detectorKinds)
+        {
+            foreach (var embedder in embedderKinds)
+            {
+                using var analyzer = new FaceAnalyzer(new FaceOptions { Detector = detector, Embedder = embedder });
+                var watch = Stopwatch.StartNew();
+                var results = new Dictionary<string, FaceAnalysis>();
+                foreach (var e in entries)
+                {
+                    try
+                    {
+                        results[e.Path] = analyzer.Analyze(bytes[e.Path]);
+                    }
+                    catch (ImageRejectedException ex)
+                    {
+                        Console.Error.WriteLine($"{e.Path}: rejected: {ex.Message}");
+                    }
+                }
+
+                var msPerPhoto = watch.Elapsed.TotalMilliseconds / entries.Count;
+                Report(detector, embedder, entries, results, msPerPhoto, verbose);
+            }
+        }
+
+        return Program.ExitOk;
+    }
+
+    private static void Report(FaceDetectorKind detector, FaceEmbedderKind embedder, List<Entry> entries, Dictionary<string, FaceAnalysis> results, double msPerPhoto, bool verbose)
+    {
+        double recallSum = 0;
+        int groups = 0, extras = 0, nofaceFaces = 0, nofaceRecognizable = 0;
+        foreach (var e in entries.Where(e => e.Identity.StartsWith("group:", StringComparison.Ordinal)))
+        {
+            var expected = int.Parse(e.Identity["group:".Length..], CultureInfo.InvariantCulture);
+            var found = results.TryGetValue(e.Path, out var r) ? r.Faces.Count : 0;
+            recallSum += Math.Min(found, expected) / (double)expected;
+            extras += Math.Max(0, found - expected);
+            groups++;
+            if (verbose)
+            {
+                Console.WriteLine($"  {Path.GetFileName(e.Path)}: found {found} of {expected}; " + Describe(r));
+            }
+        }
+
+        foreach (var e in entries.Where(e => e.Identity == "noface"))
+        {
+            var faces = results.TryGetValue(e.Path, out var r) ? r.Faces : [];
+            nofaceFaces += faces.Count;
+            nofaceRecognizable += faces.Count(f => f.Quality.IsRecognizable);
+            if (verbose && faces.Count > 0)
+            {
+                Console.WriteLine($"  {Path.GetFileName(e.Path)}: {faces.Count} false faces; " + Describe(r));
+            }
+        }
+
+        // The subject of an identity photo is its largest recognisable face.
+        var subjects = new Dictionary<string, float[]>();
+        var noSubject = 0;
+        foreach (var e in entries.Where(e => !e.Identity.StartsWith("group:", StringComparison.Ordinal) && e.Identity != "noface"))
+        {
+            var face = results.TryGetValue(e.Path, out var r)
+                ? r.Faces.Where(f => f.Embedding is not null).OrderByDescending(f => f.Box.Area).FirstOrDefault()
+                : null;
+            if (face?.Embedding is null)
+            {
+                noSubject++;
+                if (verbose)
+                {
+                    Console.WriteLine($"  no recognisable subject: {Path.GetFileName(e.Path)}; " + Describe(r));
+                }
+
+                continue;
+            }
+
+            subjects[e.Path] = face.Embedding;
+        }
+
+        // One photo enrolled per identity (the first with a subject), every other photo a probe.
+        var enrolled = entries.Where(e => subjects.ContainsKey(e.Path) && e.Identity != "unknown" && !e.Identity.StartsWith("group:", StringComparison.Ordinal))
+            .GroupBy(e => e.Identity)
+            .ToDictionary(g => g.Key, g => g.First());
+        var genuine = new List<double>();
+        var impostor = new List<double>();
+        foreach (var probe in entries.Where(e => subjects.ContainsKey(e.Path)))
+        {
+            foreach (var (identity, enrolledEntry) in enrolled)
+            {
+                if (enrolledEntry.Path == probe.Path)
+                {
+                    continue;
+                }
+
+                var score = Dot(subjects[probe.Path], subjects[enrolledEntry.Path]);
+                (identity == probe.Identity ? genuine : impostor).Add(score);
+            }
+        }
+
+        var (tar1, thr1) = TarAtFar(genuine, impostor, 0.01);
+        var (tar01, thr01) = TarAtFar(genuine, impostor, 0.001);
+        var (eer, eerThr) = Eer(genuine, impostor);
+        Console.WriteLine(
+            $"{detector,-10} {embedder,-8} | {recallSum / Math.Max(1, groups),6:P1} {extras,6} | {nofaceFaces,5} ({nofaceRecognizable}) | {noSubject,4} | {genuine.Count,7} {impostor.Count,8} | "
+            + $"{tar1,6:P1} ({thr1:F3}) {tar01,6:P1} ({thr01:F3}) | {eer,5:P1} ({eerThr:F3}) | {Q(genuine, 0.05):F3}/{Q(genuine, 0.5):F3} {Q(impostor, 0.5):F3}/{Q(impostor, 0.95):F3}/{(impostor.Count > 0 ? impostor.Max() : double.NaN):F3} | {msPerPhoto:F0}");
+    }
+
+    private static string Describe(FaceAnalysis? r) => r is null
+        ? "rejected"
+        : string.Join(" ", r.Faces.Select(f => $"[{f.Box.X:F0},{f.Box.Y:F0} {f.Box.Width:F0}x{f.Box.Height:F0} s={f.DetectionScore:F2} yaw={f.Quality.YawDegrees:F0} sharp={f.Quality.Sharpness:F0} {(f.Quality.IsRecognizable ? "ok" : f.Quality.Reason)}]"));
+
+    private static double Dot(float[] a, float[] b)
+    {
+        double s = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            s += a[i] * b[i];
+        }
+
+        return s;
+    }
+
+    private static double Q(List<double> values, double q)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(q * sorted.Length))];
+    }
+
+    /// <summary>The lowest threshold whose false accept rate is at most the target, and the genuine rate there.</summary>
+    private static (double Tar, double Threshold) TarAtFar(List<double> genuine, List<double> impostor, double far)
+    {
+        if (genuine.Count == 0 || impostor.Count == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var sorted = impostor.OrderByDescending(v => v).ToArray();
+        var allowed = (int)Math.Floor(far * sorted.Length);
+        // Strictly above the (allowed+1)-th highest impostor score.
+        var threshold = sorted[Math.Min(allowed, sorted.Length - 1)] + 1e-6;
+        return (genuine.Count(g => g >= threshold) / (double)genuine.Count, threshold);
+    }
+
+    private static (double Eer, double Threshold) Eer(List<double> genuine, List<double> impostor)
+    {
+        if (genuine.Count == 0 || impostor.Count == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var best = (Gap: double.MaxValue, Rate: double.NaN, Thr: double.NaN);
+        foreach (var t in genuine.Concat(impostor).Order())
+        {
+            var frr = genuine.Count(g => g < t) / (double)genuine.Count;
+            var far = impostor.Count(i => i >= t) / (double)impostor.Count;
+            if (Math.Abs(frr - far) < best.Gap)
+            {
+                best = (Math.Abs(frr - far), (frr + far) / 2, t);
+            }
+        }
+
+        return (best.Rate, best.Thr);
+    }
+}
