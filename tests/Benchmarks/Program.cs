@@ -1,1 +1,19 @@
-﻿Console.WriteLine("Hello, World!");
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Kusd.Moderation.Benchmarks;
+
+// Usage: dotnet run -c Release --project tests/Benchmarks -- --filter '*TextCheck*' [--quick]
+// In-process: a child build per benchmark takes minutes on shared CI machines and trips over private
+// ArtifactsPath builds; the check is single-threaded CPU work, which in-process measures fairly.
+var quick = args.Contains("--quick", StringComparer.Ordinal);
+var job = quick
+    ? Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance)
+    : Job.Default.WithWarmupCount(5).WithIterationCount(15).WithToolchain(InProcessEmitToolchain.Instance);
+var config = DefaultConfig.Instance
+    .AddJob(job)
+    .AddColumn(new MegabytesPerSecondColumn(), new RosterGrowthColumn())
+    .WithOptions(ConfigOptions.JoinSummary);
+BenchmarkSwitcher.FromAssembly(typeof(TextCheckBenchmarks).Assembly)
+    .Run([.. args.Where(a => a != "--quick")], config);
