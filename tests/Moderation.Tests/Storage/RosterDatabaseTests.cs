@@ -39,10 +39,11 @@ public sealed class RosterDatabaseTests : IDisposable
         Assert.Equal(-1, IndexOf(bytes, AsBytes(restricted)));
     }
 
-    [Fact]
-    public void DeletingAPersonDeletesTheirTemplates()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public void DeletingAPersonDeletesTheirTemplates(DatabaseProvider provider)
     {
-        var database = RosterDatabase.Open(Path.Combine(_folder, "roster.db"));
+        var database = Open(provider);
         database.ReplaceRoster(new Roster.Roster([Student("S1", restricted: true)]));
         database.AddTemplate("S1", Model, UnitVector(8, seed: 1));
 
@@ -52,10 +53,11 @@ public sealed class RosterDatabaseTests : IDisposable
         Assert.Equal(0, database.GetTemplates(Model, 8).Count);
     }
 
-    [Fact]
-    public void ReplacingTheRosterKeepsTemplatesOfPeopleStillPresent()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public void ReplacingTheRosterKeepsTemplatesOfPeopleStillPresent(DatabaseProvider provider)
     {
-        var database = RosterDatabase.Open(Path.Combine(_folder, "roster.db"));
+        var database = Open(provider);
         database.ReplaceRoster(new Roster.Roster([Student("S1", restricted: true), Student("S2", restricted: true)]));
         database.AddTemplate("S1", Model, UnitVector(8, seed: 1));
         database.AddTemplate("S2", Model, UnitVector(8, seed: 2));
@@ -66,10 +68,11 @@ public sealed class RosterDatabaseTests : IDisposable
         Assert.Single(database.Current.Roster.People);
     }
 
-    [Fact]
-    public void StatusListsRestrictedPeopleWithoutTemplates()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public void StatusListsRestrictedPeopleWithoutTemplates(DatabaseProvider provider)
     {
-        var database = RosterDatabase.Open(Path.Combine(_folder, "roster.db"));
+        var database = Open(provider);
         database.ReplaceRoster(new Roster.Roster([Student("S1", restricted: true), Student("S2", restricted: true), Student("S3", restricted: false)]));
         database.AddTemplate("S1", Model, UnitVector(8, seed: 1));
 
@@ -80,10 +83,11 @@ public sealed class RosterDatabaseTests : IDisposable
         Assert.Equal(["S2"], status.RestrictedWithoutTemplates);
     }
 
-    [Fact]
-    public void EnrollingAnUnknownPersonIsRefused()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public void EnrollingAnUnknownPersonIsRefused(DatabaseProvider provider)
     {
-        var database = RosterDatabase.Open(Path.Combine(_folder, "roster.db"));
+        var database = Open(provider);
 
         Assert.Throws<KeyNotFoundException>(() => database.AddTemplate("nobody", Model, UnitVector(8, seed: 1)));
     }
@@ -126,6 +130,26 @@ public sealed class RosterDatabaseTests : IDisposable
         Assert.Equal(731, best);
         Assert.Equal(1f, similarity, 4);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public void AnotherProcessOnTheSameDatabaseSeesRosterAndTemplateChanges(DatabaseProvider provider)
+    {
+        var db = TestDatabases.Create(provider, _folder);
+        var protector = new TemplateProtector(RandomNumberGenerator.GetBytes(32));
+        var first = new RosterDatabase(db, protector);
+        var second = new RosterDatabase(db, protector);
+        first.ReplaceRoster(new Roster.Roster([Student("S1", restricted: true)]));
+        Assert.Equal(0, second.GetTemplates(Model, 8).Count);
+
+        first.AddTemplate("S1", Model, UnitVector(8, seed: 1));
+
+        Assert.Equal(1, second.GetTemplates(Model, 8).Count);
+        Assert.Single(second.Current.Roster.People);
+    }
+
+    private RosterDatabase Open(DatabaseProvider provider) =>
+        new(TestDatabases.Create(provider, _folder), new TemplateProtector(RandomNumberGenerator.GetBytes(32)));
 
     private static Person Student(string id, bool restricted) => new()
     {
