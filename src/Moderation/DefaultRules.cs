@@ -15,6 +15,7 @@ public static class DefaultRules
             new MediaRestrictionNameRule(),
             new EmailRule(),
             new LinkRule(),
+            new FerpaRule(),
         ];
     }
 }

@@ -1,0 +1,449 @@
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using Kusd.Moderation.Roster;
+using Kusd.Moderation.Text;
+
+namespace Kusd.Moderation.Rules;
+
+/// <summary>
+/// <c>ferpa/confidential</c>: confidential student information (FERPA, Wis. Stat. 118.125): student ID numbers,
+/// IEP/504 and special education, health, discipline, grades and home addresses. Apart from labelled IDs, a
+/// term counts only when it is about someone: a student's name (or a name-like pair of words) close by on the
+/// same line. Program names, staff titles, school addresses and district-wide figures are not reported.
+/// </summary>
+public sealed class FerpaRule : TextRule
+{
+    // How far (in characters, on the same line) a name may be from a term to make it about that person.
+    private const int PersonWindow = 150;
+    private const int BareIdWindow = 80;
+    private const int AddressContextWindow = 50;
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+    private const RegexOptions Sensitive = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
+    private const RegexOptions Insensitive = Sensitive | RegexOptions.IgnoreCase;
+
+    private static readonly Regex LabelledId = new(
+        @"\b(?:student[ \t]*(?:id|identification|number|no\.?|#)|id|lunch[ \t]*(?:number|pin|#)|pin)[ \t]*(?:#|no\.?|number|num\.?)?[ \t]*[:#]?[ \t]*(?<n>\d{5,10})\b",
+        Insensitive,
+        MatchTimeout);
+
+    private static readonly Regex BareNumber = new(@"\b\d{6,8}\b", Sensitive, MatchTimeout);
+
+    private static readonly Regex IdContext = new(@"\b(?:students?|ids?|pupils?)\b", Insensitive, MatchTimeout);
+
+    private static readonly (Category Category, Regex Pattern)[] Terms =
+    [
+        (Category.SpecialEducation, new(@"\bIEPs?\b|\b504[ \t]+plans?\b", Sensitive, MatchTimeout)),
+        (Category.SpecialEducation, new(
+            @"\bindividuali[sz]ed[ \t]+education[ \t]+(?:program|plan)s?\b|\bspecial[ \t]+ed(?:ucation)?[ \t]+(?:services|student|students|placement|evaluation|eligibility)\b|\breceives?[ \t]+special[ \t]+ed(?:ucation)?(?:[ \t]+services)?\b|\blearning[ \t]+disabilit(?:y|ies)\b|\bdyslexi[ac]\b|\bautis(?:m|tic)\b|\bbehaviou?r(?:al)?[ \t]+(?:intervention|support)[ \t]+plans?\b|\bspeech[ \t]+(?:therapy|services)\b",
+            Insensitive,
+            MatchTimeout)),
+        (Category.Health, new(@"\bADHD\b", Sensitive, MatchTimeout)),
+        (Category.Health, new(
+            @"\b(?:type[ \t]*(?:1|2|one|two|i|ii)[ \t]+)?diabet(?:es|ic)\b|\binsulin\b|\bepi-?pens?\b|\bseizures?\b|\bepilep(?:sy|tic)\b|\basthma(?:tic)?\b|\binhalers?\b|\bconcussion\b" +
+            @"|\b(?:(?:severe|life-threatening|serious|deadly)[ \t]+)?(?:(?:peanut|tree[ \t]+nut|nut|egg|milk|dairy|gluten|bee[ \t]+sting|wheat|soy|shellfish|food)[ \t]+)?allerg(?:y|ies|ic)\b" +
+            @"|\bhospitali[sz]ed\b|\bin[ \t]+the[ \t]+hospital\b|\bsurgery\b|\bcancer\b|\bleuka?emia\b|\bchemo(?:therapy)?\b|\bdiagnos(?:ed|is)\b(?:[ \t]+with[ \t]+[a-z\-]+)?" +
+            @"|\bmedications?\b|\bmedicated\b|\bprescription\b|\btested[ \t]+positive\b|\bbroken[ \t]+(?:arm|leg|ankle|wrist|foot|hand|collarbone)\b|\btorn[ \t]+acl\b|\bpregnan(?:t|cy)\b|\bdepression\b|\banxiety[ \t]+disorder\b|\beating[ \t]+disorder\b",
+            Insensitive,
+            MatchTimeout)),
+        (Category.Discipline, new(
+            @"\b(?:(?:in|out(?:[ \t]*-[ \t]*|[ \t]+)of)[ \t]*-[ \t]*school[ \t]+)?suspen(?:ded|sion)\b|\bexpell?ed\b|\bexpulsion\b|\bdetentions?\b|\bdisciplinary[ \t]+(?:action|hearing|referral|record)s?\b|\b(?:office|discipline|behaviou?r)[ \t]+referrals?\b|\b(?:academic|disciplinary)[ \t]+probation\b|\barrested\b",
+            Insensitive,
+            MatchTimeout)),
+        (Category.Grades, new(
+            @"\b[A-DF][+\-]?[ \t]+(?:in|on)[ \t]+(?:[Pp]re-)?[A-Za-z]+(?:[ \t]+(?:class|test|exam|quiz|final))?\b" +
+            @"|\bfailing[ \t]+(?:grades?|math|science|english|reading|history|spanish|french|algebra|geometry|biology|chemistry|physics|[a-z]+[ \t]+class)\b" +
+            @"|\bGPA[ \t]*(?:of[ \t]*)?[0-4]\.\d{1,2}\b|\b[0-4]\.\d{1,2}[ \t]+GPA\b|\b\d{2,4}[ \t]+on[ \t]+(?:the|his|her|their)[ \t]+(?:SAT|ACT|PSAT|Forward|MAP|AP[ \t]+\w+)\b" +
+            @"|\b\d{1,3}%[ \t]+on[ \t]+(?:the|his|her|their)[ \t]+(?:test|exam|quiz|final)\b",
+            Sensitive,
+            MatchTimeout)),
+    ];
+
+    // A letter grade counts only after a verb that gives it to someone ("has a D in", "got an A on").
+    private static readonly Regex GradeVerb = new(@"\b(?:got|gets|earned|earns|received|receives|has|had|have|getting|made|with)[ \t]+an?[ \t]*$", Insensitive, MatchTimeout);
+
+    private static readonly Regex Street = new(
+        @"\b\d{1,6}[ \t]+(?:[NSEW]\.?[ \t]+)?(?:\d{1,3}(?:st|nd|rd|th)|\p{Lu}\p{Ll}+)(?:[ \t]+\p{Lu}\p{Ll}+)?[ \t]+(?:St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Ln|Lane|Ct|Court|Blvd|Boulevard|Way|Pl|Place|Ter|Terrace|Cir|Circle|Pkwy|Parkway|Hwy|Highway|Trl)\b(?:,?[ \t]*(?:Apt|Apartment|Unit|#)\.?[ \t]*[0-9A-Za-z]+)?",
+        Sensitive,
+        MatchTimeout);
+
+    private static readonly Regex Residence = new(@"\b(?:lives?|living|lived|resides?|residing|residence|home[ \t]+address|mailing[ \t]+address)\b|'s[ \t]+(?:home|house)\b|\bthe[ \t]+\p{Lu}\p{Ll}+[ \t]+(?:home|house|residence)\b", Sensitive | RegexOptions.IgnoreCase, MatchTimeout);
+
+    private static readonly Regex Venue = new(
+        @"\b(?:School|Elementary|Middle|High|Academy|Center|Centre|Library|Museum|Park|Hall|Auditorium|Stadium|Field|Gym|Gymnasium|Church|College|University|Office|Building|Campus|Arena|Pavilion|Theater|Theatre|Restaurant|Store|Cafe|Club|Complex|Fieldhouse|Plaza|Mall|Market|YMCA|Inc|LLC)\b",
+        Insensitive,
+        MatchTimeout);
+
+    private static readonly Regex SoftHome = new(@"\b(?:home|house|porch|driveway|garage|address|family|families)\b", Insensitive, MatchTimeout);
+
+    private static readonly Regex NotDiscipline = new(
+        @"\b(?:game|games|match|meet|practice|play|classes|school|service|services|bus|buses|route|season|tournament|construction|rain|lightning|weather|event|events|account|sale|sales)\b[^\n]{0,20}$",
+        Insensitive,
+        MatchTimeout);
+
+    private static readonly Regex NamePair = new(@"\b(?<a>\p{Lu}\p{Ll}+(?:[\-'’]\p{Lu}?\p{Ll}+)?)[ \t]+(?<b>\p{Lu}\p{Ll}+(?:[\-'’]\p{Lu}?\p{Ll}+)?|\p{Lu}\.)", Sensitive, MatchTimeout);
+
+    private static readonly Regex CapitalizedWord = new(@"\b\p{Lu}\p{Ll}+(?<possessive>['’]s\b)?", Sensitive, MatchTimeout);
+
+    private static readonly Regex StudentsOnPlans = new(
+        @"\b(?:[Ss]tudents?|[Kk]ids|[Cc]hildren)[ \t]+(?:on|with)[ \t]+(?:an?[ \t]+)?(?:IEPs?|504[ \t]+plans?)\b[^\n]{0,40}?\b(?:(?:[Rr]oom|[Rr]m\.?)[ \t]*\d+|Mrs?\.|Ms\.)",
+        Sensitive,
+        MatchTimeout);
+
+    private static readonly FrozenSet<string> Titles = FrozenSet.ToFrozenSet(
+    [
+        "mr", "mrs", "ms", "miss", "mx", "dr", "coach", "principal", "nurse", "superintendent", "officer", "dean", "director",
+        "professor", "prof", "teacher", "rev", "pastor", "judge", "senator", "rep", "mayor", "sgt", "captain", "chief",
+        "counselor", "librarian", "secretary", "trustee", "commissioner", "sheriff", "deputy", "madam", "sir",
+    ], StringComparer.OrdinalIgnoreCase);
+
+    // Capitalised words that start sentences or name places, programs and events rather than people.
+    private static readonly FrozenSet<string> NotNames = FrozenSet.ToFrozenSet(
+    [
+        "the", "a", "an", "our", "your", "their", "his", "her", "my", "we", "you", "they", "he", "she", "it", "this", "that", "these",
+        "those", "dear", "please", "thanks", "thank", "congrats", "congratulations", "happy", "welcome", "hello", "hi", "good",
+        "great", "big", "get", "go", "join", "come", "see", "visit", "order", "sign", "read", "save", "don't", "and", "or", "but",
+        "for", "from", "with", "at", "in", "on", "to", "of", "by", "if", "when", "all", "no", "not", "new", "old", "north",
+        "south", "east", "west", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+        "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+        "room", "bus", "grade", "grades", "student", "students", "support", "services", "service", "school", "schools",
+        "elementary", "middle", "high", "academy", "center", "centre", "district", "unified", "department", "office", "board",
+        "education", "special", "health", "mental", "public", "library", "museum", "field", "gym", "auditorium", "hall",
+        "stadium", "cafeteria", "street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "court", "boulevard", "way",
+        "winter", "spring", "summer", "fall", "autumn", "concert", "festival", "fair", "night", "day", "week", "month", "year",
+        "club", "team", "council", "association", "pta", "pto", "boosters", "booster", "foundation", "gala", "program",
+        "programs", "class", "classes", "parent", "parents", "family", "families", "teacher", "teachers", "staff", "kenosha",
+        "wisconsin", "racine", "milwaukee", "chicago", "lunch", "breakfast", "menu", "report", "reports", "card", "cards", "flu",
+        "nurse", "reminder", "update", "note", "notes", "found", "lost", "trip", "math", "science", "english", "reading",
+        "history", "art", "music", "band", "choir", "orchestra", "theater", "theatre", "drama", "robotics", "soccer", "football",
+        "basketball", "volleyball", "baseball", "softball", "track", "cross", "country", "swim", "tennis", "golf", "wrestling",
+        "hockey", "varsity", "junior", "senior", "freshman", "sophomore", "honor", "roll", "awards", "award", "coach", "principal",
+        "mr", "mrs", "ms", "pre", "eligibility", "meal", "train", "coat", "donations", "resource", "schedule", "other", "game",
+        "games", "tournament", "championship", "conference", "state", "regional", "county", "city", "community", "college",
+        "university", "technical", "gateway", "tremper", "bradford", "indian", "trail", "plan", "plans", "iep", "meeting",
+        "meetings", "open", "house", "night", "policy", "rule", "first", "second", "third", "fourth", "fifth", "sixth", "grand",
+        "national", "american", "awareness", "action", "safety", "care", "camp", "summer", "kindergarten", "preschool",
+        "heart", "assembly", "picture", "photo", "photos", "yearbook", "spirit", "homecoming", "prom", "graduation",
+        "registration", "enrollment", "questions", "question", "note", "notice", "attention", "important", "free", "friday's",
+        "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "after", "before", "during", "while", "also", "then",
+        "there", "here", "what", "why", "how", "who", "where", "which", "is", "are", "was", "were", "will", "can", "be",
+    ], StringComparer.OrdinalIgnoreCase);
+
+    private static readonly ConditionalWeakTable<RosterSnapshot, FrozenSet<string>> StudentNames = new();
+
+    private enum Category
+    {
+        StudentId,
+        SpecialEducation,
+        Health,
+        Discipline,
+        Grades,
+        HomeAddress,
+    }
+
+    public override string Name => "ferpa";
+
+    /// <summary>Given, preferred and family names of the roster's students, built once per snapshot.</summary>
+    internal static FrozenSet<string> StudentNamesOf(RosterSnapshot roster) =>
+        StudentNames.GetValue(roster, static r => r.Roster.People
+            .Where(p => p.IsStudent)
+            .SelectMany(p => new[] { p.GivenName, p.PreferredName, p.FamilyName })
+            .SelectMany(n => (n ?? string.Empty).Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries))
+            .Where(n => n.Length >= 3 && !NotNames.Contains(n))
+            .ToFrozenSet(StringComparer.OrdinalIgnoreCase));
+
+    protected override void AnalyzeField(CheckContext context, ParsedField field, IList<Finding> findings)
+    {
+        var doc = FieldText.Of(field);
+        if (doc.Text.Length == 0)
+        {
+            return;
+        }
+
+        var people = PersonMentions(doc.Text, StudentNamesOf(context.Roster));
+        var found = new List<(int Start, int End, Category Category)>();
+        FindIds(doc.Text, people, found);
+        FindTerms(doc.Text, people, found);
+        FindAddresses(doc.Text, people, found);
+
+        foreach (var (start, end, category) in Merge(found))
+        {
+            var span = doc.ToFieldSpan(start, end);
+            if (span.Length == 0)
+            {
+                continue;
+            }
+
+            findings.Add(new Finding
+            {
+                RuleId = RuleIds.FerpaConfidential,
+                Severity = Severity.Error,
+                Message = MessageOf(category),
+                Policy = PolicyRefs.Confidential,
+                Target = FindingTarget.Text(field.Name),
+                Span = span,
+                Evidence = field.Original[span.Start..span.End],
+            });
+        }
+    }
+
+    private static string MessageOf(Category category) => category switch
+    {
+        Category.StudentId => "A student ID number is confidential student information and must not be published.",
+        Category.SpecialEducation => "Special education, IEP or 504 information about a student is confidential and must not be published.",
+        Category.Health => "Health information about a student (diagnosis, medication, allergy, injury) is confidential and must not be published.",
+        Category.Discipline => "Discipline information about a student is confidential and must not be published.",
+        Category.Grades => "A student's grades, scores or academic standing are confidential and must not be published.",
+        _ => "A student's or family's home address is confidential and must not be published.",
+    };
+
+    private static void FindIds(string text, List<(int Start, int End)> people, List<(int, int, Category)> found)
+    {
+        var labelled = new List<(int Start, int End)>();
+        foreach (Match m in LabelledId.Matches(text))
+        {
+            var n = m.Groups["n"];
+            labelled.Add((n.Index, n.Index + n.Length));
+            found.Add((n.Index, n.Index + n.Length, Category.StudentId));
+        }
+
+        // Six to eight digits on their own: phone numbers, zip codes, years, rooms and scores are shorter or
+        // punctuated, so what is left near a name or the word "student"/"ID" is an ID (a roster table, say).
+        foreach (Match m in BareNumber.Matches(text))
+        {
+            var start = m.Index;
+            var end = start + m.Length;
+            if (labelled.Exists(l => l.Start == start)
+                || (start > 0 && text[start - 1] is '$' or '-' or '/' or '.' or ',' or '+' or '(')
+                || (end < text.Length && text[end] is '-' or '/' or '%' or ')' || (end + 1 < text.Length && text[end] is '.' or ',' && char.IsDigit(text[end + 1]))))
+            {
+                continue;
+            }
+
+            if (IsNear(people, start, end, BareIdWindow, text, sameLine: false) || HasNear(IdContext, text, start, end, BareIdWindow))
+            {
+                found.Add((start, end, Category.StudentId));
+            }
+        }
+    }
+
+    private static void FindTerms(string text, List<(int Start, int End)> people, List<(int, int, Category)> found)
+    {
+        foreach (var (category, pattern) in Terms)
+        {
+            foreach (Match m in pattern.Matches(text))
+            {
+                var start = m.Index;
+                var end = start + m.Length;
+                var before = text[Math.Max(0, start - 40)..start];
+                if (category == Category.Grades && char.IsUpper(text[start]) && text[start + 1] is ' ' or '\t' or '+' or '-' && !GradeVerb.IsMatch(before))
+                {
+                    continue;
+                }
+
+                if (category == Category.Discipline && (NotDiscipline.IsMatch(before) || FollowedBy(text, end, "bridge")))
+                {
+                    continue;
+                }
+
+                if (IsNear(people, start, end, PersonWindow, text, sameLine: true))
+                {
+                    found.Add((start, end, category));
+                }
+            }
+        }
+
+        foreach (Match m in StudentsOnPlans.Matches(text))
+        {
+            found.Add((m.Index, m.Index + m.Length, Category.SpecialEducation));
+        }
+    }
+
+    private static void FindAddresses(string text, List<(int Start, int End)> people, List<(int, int, Category)> found)
+    {
+        foreach (Match m in Street.Matches(text))
+        {
+            var start = m.Index;
+            var end = start + m.Length;
+            var before = text[Math.Max(0, start - AddressContextWindow)..start];
+
+            // An event flyer names the school or venue before its address; a home address is introduced as one.
+            var isHome = Residence.IsMatch(before)
+                || (!Venue.IsMatch(before) && (SoftHome.IsMatch(before) || IsNear(people, start, end, AddressContextWindow + 30, text, sameLine: false)));
+            if (isHome)
+            {
+                found.Add((start, end, Category.HomeAddress));
+            }
+        }
+    }
+
+    /// <summary>Spans of likely student names: roster students' names, name-like word pairs and possessives, not staff titles.</summary>
+    internal static List<(int Start, int End)> PersonMentions(string text, IReadOnlySet<string> rosterNames)
+    {
+        var mentions = new List<(int Start, int End)>();
+        var position = 0;
+        while (position < text.Length)
+        {
+            var m = NamePair.Match(text, position);
+            if (!m.Success)
+            {
+                break;
+            }
+
+            var a = m.Groups["a"];
+            var b = m.Groups["b"];
+            if (!NotNames.Contains(StripPossessive(a.Value)) && !NotNames.Contains(StripPossessive(b.Value).TrimEnd('.')) && !AfterTitle(text, a.Index)
+                && !Titles.Contains(a.Value))
+            {
+                mentions.Add((m.Index, m.Index + m.Length));
+                position = m.Index + m.Length;
+            }
+            else
+            {
+                // "Dear Karen Mueller": the second word may start the real pair.
+                position = b.Index;
+            }
+        }
+
+        foreach (Match m in CapitalizedWord.Matches(text))
+        {
+            var word = StripPossessive(m.Value);
+            if (NotNames.Contains(word) || Titles.Contains(word) || AfterTitle(text, m.Index))
+            {
+                continue;
+            }
+
+            if (rosterNames.Contains(word) || m.Groups["possessive"].Success)
+            {
+                mentions.Add((m.Index, m.Index + m.Length));
+            }
+        }
+
+        return mentions;
+    }
+
+    private static string StripPossessive(string word) =>
+        word.EndsWith("'s", StringComparison.Ordinal) || word.EndsWith("’s", StringComparison.Ordinal) ? word[..^2] : word;
+
+    private static bool AfterTitle(string text, int start)
+    {
+        var i = start - 1;
+        while (i >= 0 && (text[i] == ' ' || text[i] == '\t' || text[i] == '.'))
+        {
+            i--;
+        }
+
+        var end = i + 1;
+        while (i >= 0 && char.IsLetter(text[i]))
+        {
+            i--;
+        }
+
+        return end > i + 1 && Titles.Contains(text[(i + 1)..end]);
+    }
+
+    private static bool IsNear(List<(int Start, int End)> people, int start, int end, int window, string text, bool sameLine)
+    {
+        foreach (var (s, e) in people)
+        {
+            var gapStart = Math.Min(e, start);
+            var gapEnd = Math.Max(s, end);
+            var distance = s >= end ? s - end : start >= e ? start - e : 0;
+            if (distance > window)
+            {
+                continue;
+            }
+
+            if (!sameLine || distance == 0 || text.IndexOf('\n', gapStart, gapEnd - gapStart) < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasNear(Regex pattern, string text, int start, int end, int window)
+    {
+        var from = Math.Max(0, start - window);
+        var to = Math.Min(text.Length, end + window);
+        return pattern.IsMatch(text.AsSpan(from, start - from)) || pattern.IsMatch(text.AsSpan(end, to - end));
+    }
+
+    private static bool FollowedBy(string text, int end, string word)
+    {
+        var rest = text.AsSpan(end).TrimStart();
+        return rest.StartsWith(word, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // Neighbouring terms of one statement ("ADHD medication") become one finding.
+    private static List<(int Start, int End, Category Category)> Merge(List<(int Start, int End, Category Category)> found)
+    {
+        var merged = new List<(int Start, int End, Category Category)>();
+        foreach (var f in found.OrderBy(f => f.Start).ThenByDescending(f => f.End))
+        {
+            if (merged.Count > 0 && f.Start <= merged[^1].End + 1)
+            {
+                var last = merged[^1];
+                merged[^1] = (last.Start, Math.Max(last.End, f.End), last.Category);
+            }
+            else
+            {
+                merged.Add(f);
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>
+    /// The visible text of a field as one string, segments separated by line breaks, so that a term in one table
+    /// cell or inline element can be read next to the name in another.
+    /// </summary>
+    private sealed class FieldText
+    {
+        private readonly List<(int Start, TextSegment Segment)> _parts;
+
+        private FieldText(string text, List<(int Start, TextSegment Segment)> parts)
+        {
+            Text = text;
+            _parts = parts;
+        }
+
+        public string Text { get; }
+
+        public static FieldText Of(ParsedField field)
+        {
+            var sb = new StringBuilder();
+            var parts = new List<(int Start, TextSegment Segment)>();
+            foreach (var segment in field.Segments)
+            {
+                if (segment.Kind is not (SegmentKind.Visible or SegmentKind.AltText))
+                {
+                    continue;
+                }
+
+                if (sb.Length > 0)
+                {
+                    sb.Append('\n');
+                }
+
+                parts.Add((sb.Length, segment));
+                sb.Append(segment.Text);
+            }
+
+            return new FieldText(sb.ToString(), parts);
+        }
+
+        public TextSpan ToFieldSpan(int start, int end)
+        {
+            var index = _parts.FindLastIndex(p => p.Start <= start);
+            var (partStart, segment) = _parts[index];
+            var s = start - partStart;
+            var e = Math.Min(end - partStart, segment.Text.Length);
+            return segment.ToFieldSpan(s, Math.Max(s, e));
+        }
+    }
+}
