@@ -42,7 +42,11 @@ public sealed class ModerationEngine
     /// <summary>Model name to version, as reported in every verdict.</summary>
     public IReadOnlyDictionary<string, string> Models { get; }
 
-    public async Task<Verdict> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default)
+    public Task<Verdict> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default) =>
+        CheckAsync(request, audit: null, cancellationToken);
+
+    /// <summary>Checks content; what only the audit record may hold (who a face matched) goes to <paramref name="audit"/>.</summary>
+    public async Task<Verdict> CheckAsync(CheckRequest request, CheckAudit? audit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var total = Stopwatch.StartNew();
@@ -64,7 +68,7 @@ public sealed class ModerationEngine
         }
 
         timings["parse"] = parseWatch.Elapsed.TotalMilliseconds;
-        var context = new CheckContext(request, fields, _roster.Current, _options);
+        var context = new CheckContext(request, fields, _roster.Current, _options) { Audit = audit ?? new CheckAudit() };
 
         var running = new List<(IContentRule Rule, List<Finding> Found, Task Task, Stopwatch Watch)>();
         foreach (var rule in _rules)

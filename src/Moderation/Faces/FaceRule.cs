@@ -98,12 +98,9 @@ public sealed class FaceRule : IContentRule, IModelBackedRule
             }
         }
 
-        if (matches.Count > 0)
+        foreach (var match in matches)
         {
-            lock (context.Items)
-            {
-                context.Items[typeof(FaceMatch)] = matches;
-            }
+            context.Audit.Add(match);
         }
     }
 

@@ -37,6 +37,9 @@ public sealed class CheckContext
 
     public Channel Channel => Request.Channel;
 
+    /// <summary>What only the audit record may hold (never the verdict).</summary>
+    public CheckAudit Audit { get; init; } = new();
+
     /// <summary>Per-check scratch space for checkers that share derived data (keyed by a checker's own type).</summary>
     public IDictionary<Type, object> Items { get; } = new Dictionary<Type, object>();
 }
@@ -59,4 +62,29 @@ public abstract class TextRule : IContentRule
     }
 
     protected abstract void AnalyzeField(CheckContext context, ParsedField field, IList<Finding> findings);
+}
+
+/// <summary>What a check learned that the caller must not see but the audit record keeps (who a face matched).</summary>
+public sealed class CheckAudit
+{
+    private readonly List<Faces.FaceMatch> _faceMatches = [];
+
+    public IReadOnlyList<Faces.FaceMatch> FaceMatches
+    {
+        get
+        {
+            lock (_faceMatches)
+            {
+                return [.. _faceMatches];
+            }
+        }
+    }
+
+    public void Add(Faces.FaceMatch match)
+    {
+        lock (_faceMatches)
+        {
+            _faceMatches.Add(match);
+        }
+    }
 }
