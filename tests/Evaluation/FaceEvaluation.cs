@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Kusd.Moderation.Models.Faces;
 using Kusd.Moderation.Models.Images;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Processing;
 
 namespace Kusd.Moderation.Evaluation;
 
@@ -9,7 +11,7 @@ internal static class FaceEvaluation
 {
     private sealed record Entry(string Path, string Identity, string Notes);
 
-    public static int Run(string root, string embedders, string detectors, bool verbose)
+    public static int Run(string root, string embedders, string detectors, bool verbose, bool sizes = false)
     {
         var manifest = Path.Combine(root, "MANIFEST.tsv");
         if (!File.Exists(manifest))
@@ -57,14 +59,18 @@ internal static class FaceEvaluation
                 }
 
                 var msPerPhoto = watch.Elapsed.TotalMilliseconds / entries.Count;
-                Report(detector, embedder, entries, results, msPerPhoto, verbose);
+                var enrolled = Report(detector, embedder, entries, results, msPerPhoto, verbose);
+                if (sizes)
+                {
+                    FaceSizes(detector, embedder, entries, bytes, results, enrolled);
+                }
             }
         }
 
         return Program.ExitOk;
     }
 
-    private static void Report(FaceDetectorKind detector, FaceEmbedderKind embedder, List<Entry> entries, Dictionary<string, FaceAnalysis> results, double msPerPhoto, bool verbose)
+    private static Dictionary<string, float[]> Report(FaceDetectorKind detector, FaceEmbedderKind embedder, List<Entry> entries, Dictionary<string, FaceAnalysis> results, double msPerPhoto, bool verbose)
     {
         double recallSum = 0;
         int groups = 0, extras = 0, nofaceFaces = 0, nofaceRecognizable = 0;
@@ -140,6 +146,56 @@ internal static class FaceEvaluation
         Console.WriteLine(
             $"{detector,-10} {embedder,-8} | {recallSum / Math.Max(1, groups),6:P1} {extras,6} | {nofaceFaces,5} ({nofaceRecognizable}) | {noSubject,4} | {genuine.Count,7} {impostor.Count,8} | "
             + $"{tar1,6:P1} ({thr1:F3}) {tar01,6:P1} ({thr01:F3}) | {eer,5:P1} ({eerThr:F3}) | {Q(genuine, 0.05):F3}/{Q(genuine, 0.5):F3} {Q(impostor, 0.5):F3}/{Q(impostor, 0.95):F3}/{(impostor.Count > 0 ? impostor.Max() : double.NaN):F3} | {msPerPhoto:F0}");
+        if (verbose)
+        {
+            Console.WriteLine("  genuine scores:  " + string.Join(" ", genuine.Order().Select(g => g.ToString("F2", CultureInfo.InvariantCulture))));
+            Console.WriteLine("  impostor top 20: " + string.Join(" ", impostor.OrderDescending().Take(20).Select(g => g.ToString("F2", CultureInfo.InvariantCulture))));
+            Console.WriteLine($"  at match {FaceMatchThresholds.Match}: TAR {genuine.Count(g => g >= FaceMatchThresholds.Match) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= FaceMatchThresholds.Match) / (double)Math.Max(1, impostor.Count):P2}; "
+                + $"at review {FaceMatchThresholds.Review}: TAR {genuine.Count(g => g >= FaceMatchThresholds.Review) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= FaceMatchThresholds.Review) / (double)Math.Max(1, impostor.Count):P2}");
+        }
+
+        return enrolled.ToDictionary(kv => kv.Key, kv => subjects[kv.Value.Path]);
+    }
+
+    /// <summary>
+    /// How small a face can be and still match: each probe photo is shrunk until its subject's
+    /// face is N pixels on its short side, then matched against the full-size enrolment.
+    /// </summary>
+    private static void FaceSizes(FaceDetectorKind detector, FaceEmbedderKind embedder, List<Entry> entries, Dictionary<string, byte[]> bytes, Dictionary<string, FaceAnalysis> results, Dictionary<string, float[]> enrolled)
+    {
+        using var analyzer = new FaceAnalyzer(new FaceOptions { Detector = detector, Embedder = embedder, MinRecognizableFacePixels = 1, MinFacePixels = 12 });
+        Console.WriteLine($"  face size (short side px) | probes | found | genuine median | TAR@match {FaceMatchThresholds.Match} | TAR@review {FaceMatchThresholds.Review} | impostor >= review");
+        foreach (var size in new[] { 16, 24, 32, 40, 48, 64 })
+        {
+            int probes = 0, found = 0, impostorsOverReview = 0;
+            var genuine = new List<double>();
+            foreach (var e in entries.Where(e => enrolled.ContainsKey(e.Identity)))
+            {
+                var subject = results.TryGetValue(e.Path, out var r) ? r.Faces.Where(f => f.Embedding is not null).MaxBy(f => f.Box.Area) : null;
+                if (subject is null || Math.Min(subject.Box.Width, subject.Box.Height) <= size)
+                {
+                    continue;
+                }
+
+                probes++;
+                var factor = size / Math.Min(subject.Box.Width, subject.Box.Height);
+                using var image = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(bytes[e.Path]);
+                image.Mutate(x => x.Resize(Math.Max(1, (int)(image.Width * factor)), Math.Max(1, (int)(image.Height * factor))));
+                using var stream = new MemoryStream();
+                image.SaveAsPng(stream);
+                var small = analyzer.Analyze(stream.ToArray()).Faces.Where(f => f.Embedding is not null).MaxBy(f => f.Box.Area);
+                if (small?.Embedding is null)
+                {
+                    continue;
+                }
+
+                found++;
+                genuine.Add(Dot(small.Embedding, enrolled[e.Identity]));
+                impostorsOverReview += enrolled.Count(kv => kv.Key != e.Identity && Dot(small.Embedding, kv.Value) >= FaceMatchThresholds.Review);
+            }
+
+            Console.WriteLine($"  {size,4} | {probes,4} | {found,4} | {Q(genuine, 0.5),6:F3} | {genuine.Count(g => g >= FaceMatchThresholds.Match) / (double)Math.Max(1, probes),6:P1} | {genuine.Count(g => g >= FaceMatchThresholds.Review) / (double)Math.Max(1, probes),6:P1} | {impostorsOverReview}");
+        }
     }
 
     private static string Describe(FaceAnalysis? r) => r is null

@@ -26,7 +26,7 @@ public static class Program
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Length >= 2 && args[0] == "faces")
         {
-            return FaceEvaluation.Run(args[1], Option(args, "--embedder") ?? "all", Option(args, "--detector") ?? "all", args.Contains("--verbose"));
+            return FaceEvaluation.Run(args[1], Option(args, "--embedder") ?? "all", Option(args, "--detector") ?? "all", args.Contains("--verbose"), args.Contains("--sizes"));
         }
 
         if (args.Length >= 2 && args[0] == "detect")
@@ -41,7 +41,7 @@ public static class Program
             return Latency(args[1]);
         }
 
-        Console.Error.WriteLine("usage: faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all] [--verbose] | latency IMAGE");
+        Console.Error.WriteLine("usage: faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all] [--verbose] [--sizes] | detect IMAGE... [--detector D] | latency IMAGE");
         return ExitUsage;
     }
 

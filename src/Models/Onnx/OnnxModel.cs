@@ -62,6 +62,8 @@ internal sealed class OnnxModel : IDisposable
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // Graph-cleanup warnings of converted models are noise in service logs.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         _session = new InferenceSession(path, sessionOptions);
         try
