@@ -13,6 +13,8 @@ public static class DefaultRules
             // Each rule adds itself here.
             new StudentNameRule(),
             new MediaRestrictionNameRule(),
+            new ExplicitTextRule(),
+            new SubstanceTextRule(),
             new EmailRule(),
             new LinkRule(),
             new FerpaRule(),

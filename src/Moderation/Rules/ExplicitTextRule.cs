@@ -1,0 +1,49 @@
+using Kusd.Moderation.Text;
+
+namespace Kusd.Moderation.Rules;
+
+/// <summary>
+/// <c>explicit/text</c>: sexually explicit, pornographic and obscene language, matched on whole tokens of
+/// a curated word list (Resources/explicit-terms.txt) so that Essex or Scunthorpe never match. Clear
+/// explicit terms are errors; vulgar but non-sexual words (shit, ass, bitch) are warnings; mild profanity
+/// (damn, crap, hell) is not reported.
+/// </summary>
+public sealed class ExplicitTextRule : TextRule
+{
+    private const string ErrorMessage = "Sexually explicit, pornographic or obscene language may not be published.";
+    private const string WarningMessage = "Vulgar language: a person must decide whether it may be published.";
+
+    private static readonly Lazy<Lexicon> Words = new(() => Lexicon.FromResources("explicit-terms.txt"));
+
+    public override string Name => "explicit-text";
+
+    protected override void AnalyzeField(CheckContext context, ParsedField field, IList<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        foreach (var segment in field.Segments)
+        {
+            var normalized = segment.Normalized;
+            var tokens = LexiconTokenizer.Tokenize(normalized.Value);
+            foreach (var match in Words.Value.Match(tokens))
+            {
+                if (match.Entry.Has("disguised") && !match.Disguised)
+                {
+                    continue;
+                }
+
+                var error = match.Entry.Tag == "error";
+                var span = normalized.ToFieldSpan(tokens[match.First].Start, tokens[match.Last].End);
+                findings.Add(new Finding
+                {
+                    RuleId = RuleIds.ExplicitText,
+                    Severity = error ? Severity.Error : Severity.Warning,
+                    Message = error ? ErrorMessage : WarningMessage,
+                    Policy = PolicyRefs.Explicit,
+                    Target = FindingTarget.Text(field.Name),
+                    Span = span,
+                    Evidence = field.Original[span.Start..span.End],
+                });
+            }
+        }
+    }
+}
