@@ -123,6 +123,11 @@ public sealed class NameIndex
             }
 
             var gap = j == skip + 1 && skip >= 0 ? tokens[skip].GapBefore : t.GapBefore;
+            if (gap == NameGap.Period && tokens[j - 1].Key.Length <= 3 && j - 1 != skip)
+            {
+                gap = NameGap.Space; // "Abby St. James": an abbreviation inside a name.
+            }
+
             if (gap is not (NameGap.Space or NameGap.Comma))
             {
                 break;

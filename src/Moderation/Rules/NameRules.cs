@@ -58,8 +58,16 @@ internal sealed class SegmentNames
     }
 
     /// <summary>The field span of tokens [first, last], ending where the name part of the last token ends.</summary>
-    public TextSpan Span(int first, int last, bool includeSuffix) =>
-        Segment.Normalized.ToFieldSpan(Tokens[first].Start, includeSuffix ? Tokens[last].End : Tokens[last].BaseEnd);
+    public TextSpan Span(int first, int last, bool includeSuffix, bool includePeriod = false)
+    {
+        var end = includeSuffix ? Tokens[last].End : Tokens[last].BaseEnd;
+        if (includePeriod && end < Segment.Normalized.Value.Length && Segment.Normalized.Value[end] == '.')
+        {
+            end++;
+        }
+
+        return Segment.Normalized.ToFieldSpan(Tokens[first].Start, end);
+    }
 
     /// <summary>The decoded text of a token as the author wrote it (case and diacritics kept).</summary>
     public string Written(int token, bool baseOnly = true)
@@ -118,6 +126,13 @@ internal static class NameWords
     {
         "at", "to", "in", "visited", "visit", "visiting", "near", "from", "the", "toward", "towards", "around",
         "through", "into", "on",
+    };
+
+    public static readonly HashSet<string> StudyWords = new(StringComparer.Ordinal)
+    {
+        "studied", "study", "studying", "studies", "about", "honoring", "honored", "honor", "celebrating",
+        "celebrated", "like", "painter", "poet", "inventor", "explorer", "astronaut", "athlete", "singer",
+        "composer", "activist", "famous", "biography", "portrait",
     };
 
     public static readonly HashSet<string> AdultAfter = new(StringComparer.Ordinal)
@@ -239,10 +254,20 @@ public sealed class StudentNameRule : TextRule
             return;
         }
 
+        var famousEnd = -1;
         for (var i = 0; i + 1 < tokens.Count; i++)
         {
             if (!LooksLikeName(names, covered, i, out var last))
             {
+                continue;
+            }
+
+            // "studied Frida Kahlo and Diego Rivera": people a class learns about are not its students.
+            if (i > 0 && (NameWords.StudyWords.Contains(tokens[i - 1].Key)
+                          || (famousEnd >= 0 && (famousEnd == i - 1 || (famousEnd == i - 2 && tokens[i - 1].Key is "and" or "or")))))
+            {
+                famousEnd = last;
+                i = last;
                 continue;
             }
 
@@ -384,7 +409,9 @@ public sealed class MediaRestrictionNameRule : TextRule
                     continue;
                 }
 
-                var span = names.Span(match.First, match.Last, includeSuffix: match.Possessive && !lastToken.SuffixAfterBase);
+                // "Liam N." is the name with its period; the period of "Liam Nowak." ends the sentence.
+                var initialOnly = match.Entries.All(e => e.Form == NameForm.GivenInitial);
+                var span = names.Span(match.First, match.Last, includeSuffix: match.Possessive && !lastToken.SuffixAfterBase, includePeriod: initialOnly);
                 findings.Add(new Finding
                 {
                     RuleId = RuleIds.MediaRestrictionName,

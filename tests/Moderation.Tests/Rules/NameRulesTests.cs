@@ -18,6 +18,7 @@ public sealed class NameRulesTests
         "S1008,student,Sam,Taylor,,02,false,\n" +
         "S1009,student,Ava,Anders,,03,true,\n" +
         "S1010,student,Grace,Lindqvist,,09,true,\n" +
+        "S1011,student,Abigail,St. James,Abby,02,false,\n" +
         "T2001,staff,Karen,Mueller,,,false,\n" +
         "T2002,staff,Daniel,Nowak,,,false,\n" +
         "T2003,staff,Sam,Taylor,,,false,\n";
@@ -54,6 +55,8 @@ public sealed class NameRulesTests
     [InlineData("José Muñoz helped.", "José Muñoz", "José M. helped.")]
     [InlineData("Jose Munoz helped.", "Jose Munoz", "Jose M. helped.")]
     [InlineData("Emma\nKowalski", "Emma\nKowalski", "Emma K.")]
+    [InlineData("Abby St. James read a poem.", "Abby St. James", "Abby S. read a poem.")]
+    [InlineData("Abby St James read a poem.", "Abby St James", "Abby S. read a poem.")]
     public async Task ElementaryFullNameIsShortenedToInitial(string text, string evidence, string fixedText)
     {
         var verdict = await CheckAsync(text, new StudentNameRule());
@@ -91,14 +94,14 @@ public sealed class NameRulesTests
 
     [Theory]
     [InlineData("Liam Nowak ran fast.", "Liam Nowak")]
-    [InlineData("Liam N. ran fast.", "Liam N")]
+    [InlineData("Liam N. ran fast.", "Liam N.")]
     [InlineData("Liam N ran fast.", "Liam N")]
     [InlineData("Nowak, Liam ran fast.", "Nowak, Liam")]
     [InlineData("Liam James Nowak ran fast.", "Liam James Nowak")]
     [InlineData("Liam Nowak's team ran fast.", "Liam Nowak")]
     [InlineData("LIAM NOWAK ran fast.", "LIAM NOWAK")]
     [InlineData("Grace Lindqvist won the state final.", "Grace Lindqvist")]
-    [InlineData("Grace L. won the state final.", "Grace L")]
+    [InlineData("Grace L. won the state final.", "Grace L.")]
     public async Task RestrictedStudentIsFlaggedInEveryNameFormWithoutFix(string text, string evidence)
     {
         var verdict = await CheckAsync(text, new MediaRestrictionNameRule());
@@ -183,6 +186,7 @@ public sealed class NameRulesTests
     [InlineData("Second graders read Charlotte's Web with Ms. Lee.")]
     [InlineData("Fourth graders met author Kate DiCamillo.")]
     [InlineData("Kindergartners visited Washington Park today.")]
+    [InlineData("In art class our 4th graders studied Frida Kahlo and Diego Rivera.")]
     public async Task StaffPlacesAndShortenedNamesNearCuesAreNotFlagged(string text)
     {
         var verdict = await CheckAsync(text, new StudentNameRule());
