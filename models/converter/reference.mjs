@@ -1,19 +1,21 @@
 // Computes reference outputs with the ORIGINAL tfjs code, for checking the converted ONNX models.
 //
-//   node reference.mjs face NODE_PROJECT_DIR OUT_DIR
-//   node reference.mjs nsfw NODE_PROJECT_DIR OUT_DIR
+//   node reference.mjs face NODE_PROJECT_DIR OUT_DIR [PHOTOS_DIR]
+//   node reference.mjs nsfw NODE_PROJECT_DIR OUT_DIR [PHOTOS_DIR]
 //
 // NODE_PROJECT_DIR is a folder whose node_modules holds @vladmandic/face-api@1.7.15 (face) or
 // nsfwjs@4.4.0 (nsfw) and @tensorflow/tfjs@4.22.0; check.sh makes one in a temporary folder.
 // Writes OUT_DIR/<kind>-input-<i>.bin (raw uint8 RGB, height x width x 3) and
 // OUT_DIR/<kind>-reference.json ({ inputs: [{ file, height, width, output: [...] }] }).
 // Inputs are pseudo-random images from a fixed seed, so the check is repeatable; smooth gradients
-// plus noise keep activations in a realistic range rather than saturating.
+// plus noise keep activations in a realistic range rather than saturating. With PHOTOS_DIR (needs
+// jpeg-js and pngjs) every .jpg/.png there is also squashed to the input size and checked, so real
+// image statistics are covered too.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [kind, projectDir, outDir] = process.argv.slice(2);
+const [kind, projectDir, outDir, photosDir] = process.argv.slice(2);
 if (!kind || !projectDir || !outDir) {
   console.error('usage: node reference.mjs face|nsfw NODE_PROJECT_DIR OUT_DIR');
   process.exit(2);
@@ -41,8 +43,29 @@ function makeImage(seed, height, width) {
   return img;
 }
 
+// Synthetic images first, then the photos (decoded, resized with tfjs, rounded back to bytes so
+// ONNX Runtime gets exactly the same pixels).
+async function inputs(tf, size) {
+  const list = [1, 2, 3].map((seed) => ({ name: `${kind}-input-${seed}.bin`, pixels: makeImage(seed, size, size) }));
+  if (!photosDir) return list;
+  const jpeg = require('jpeg-js');
+  const { PNG } = require('pngjs');
+  for (const f of fs.readdirSync(photosDir).filter((n) => /\.(jpe?g|png)$/i.test(n)).sort()) {
+    const buf = fs.readFileSync(path.join(photosDir, f));
+    const img = /\.png$/i.test(f) ? PNG.sync.read(buf) : jpeg.decode(buf, { useTArray: true, maxMemoryUsageInMB: 1024 });
+    const rgb = new Uint8Array(img.width * img.height * 3);
+    for (let i = 0; i < img.width * img.height; i++) {
+      rgb.set(img.data.subarray(i * 4, i * 4 + 3), i * 3);
+    }
+    const small = tf.tidy(() => tf.image.resizeBilinear(tf.tensor3d(rgb, [img.height, img.width, 3], 'int32').toFloat(), [size, size], true)
+      .round().clipByValue(0, 255).toInt());
+    list.push({ name: `${kind}-${f}.bin`, pixels: new Uint8Array(await small.data()) });
+    small.dispose();
+  }
+  return list;
+}
+
 async function main() {
-  const seeds = [1, 2, 3];
   const results = [];
   if (kind === 'face') {
     const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
@@ -56,9 +79,7 @@ async function main() {
     const weightMap = tf.io.decodeWeights(new Uint8Array(bin).buffer, manifest[0].weights);
     const net = faceapi.nets.faceRecognitionNet;
     net.loadFromWeightMap(weightMap);
-    for (const seed of seeds) {
-      const img = makeImage(seed, 150, 150);
-      const file = `face-input-${seed}.bin`;
+    for (const { name: file, pixels: img } of await inputs(tf, 150)) {
       fs.writeFileSync(path.join(outDir, file), img);
       const input = tf.tensor3d(img, [150, 150, 3], 'int32');
       const descriptor = await net.computeFaceDescriptor(input);
@@ -80,9 +101,7 @@ async function main() {
       weightSpecs: modelJson.weightsManifest[0].weights,
       weightData,
     }));
-    for (const seed of seeds) {
-      const img = makeImage(seed, 224, 224);
-      const file = `nsfw-input-${seed}.bin`;
+    for (const { name: file, pixels: img } of await inputs(tf, 224)) {
       fs.writeFileSync(path.join(outDir, file), img);
       // nsfwjs: fromPixels -> toFloat -> div(255) -> resize -> batch.
       const out = tf.tidy(() => model.predict(tf.tensor4d(img, [1, 224, 224, 3], 'int32').toFloat().div(255)));
