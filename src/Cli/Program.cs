@@ -49,10 +49,18 @@ public static class Program
             await stderr.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return ExitCodes.ToolError;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Messages only: a stack trace could quote file content, and file content holds student names.
+            // These messages name paths, not content.
             await stderr.WriteLineAsync($"kusd-moderate: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.ToolError;
+        }
+#pragma warning disable CA1031 // A crash must still be exit code 2 for CI, not an unhandled-exception code.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            // The type only: other messages and stack traces can quote file content, which holds student names.
+            await stderr.WriteLineAsync($"kusd-moderate: internal error ({ex.GetType().FullName}).").ConfigureAwait(false);
             return ExitCodes.ToolError;
         }
     }
