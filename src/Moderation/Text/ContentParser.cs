@@ -5,10 +5,53 @@ namespace Kusd.Moderation.Text;
 /// <summary>Turns a submitted field into the runs of text that rules read.</summary>
 public static class ContentParser
 {
-    /// <summary>Placeholder until Markdown and HTML parsing land: the whole field is one visible run.</summary>
+    /// <summary>
+    /// Splits a field into segments: plain text is one visible run; Markdown and HTML give their visible text,
+    /// link and image URLs and alternative texts, every character mapped back to the field as submitted.
+    /// Never throws on hostile input: Markdown that Markdig cannot take (too deeply nested) is read as plain
+    /// text, and <see cref="ParsedField.Fallback"/> says why.
+    /// </summary>
     public static ParsedField Parse(ContentField field)
     {
         ArgumentNullException.ThrowIfNull(field);
-        return new ParsedField(field.Name, field.Text, field.Format, [TextSegment.Identity(SegmentKind.Visible, field.Text)]);
+        var text = field.Text ?? string.Empty;
+        switch (field.Format)
+        {
+            case ContentFormat.Html:
+            {
+                var segments = new List<TextSegment>();
+                HtmlTextExtractor.Extract(text, segments);
+                return new ParsedField(field.Name, text, field.Format, segments);
+            }
+
+            case ContentFormat.Markdown:
+                return ParseMarkdown(field, text);
+            default:
+                return PlainText(field, text);
+        }
     }
+
+    private static ParsedField ParseMarkdown(ContentField field, string text)
+    {
+        if (MarkdownGuard.Check(text) is { } tooComplex)
+        {
+            return PlainText(field, text) with { Fallback = tooComplex };
+        }
+
+        var segments = new List<TextSegment>();
+        try
+        {
+            MarkdownTextExtractor.Extract(text, segments);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Markdig refuses input nested past its depth limit; the text is still checked, as plain text.
+            return PlainText(field, text) with { Fallback = $"markdown-unparsed: {ex.GetType().Name}" };
+        }
+
+        return new ParsedField(field.Name, text, field.Format, segments);
+    }
+
+    private static ParsedField PlainText(ContentField field, string text) =>
+        new(field.Name, text, field.Format, [TextSegment.Identity(SegmentKind.Visible, text)]);
 }

@@ -24,7 +24,21 @@ public sealed class TextSegment
 {
     private NormalizedText? _normalized;
 
+    private readonly int[]? _sourceEnds;
+
     public TextSegment(SegmentKind kind, string text, int[] sourceOffsets)
+        : this(kind, text, sourceOffsets, null)
+    {
+    }
+
+    /// <param name="kind">What the run is.</param>
+    /// <param name="text">The decoded text.</param>
+    /// <param name="sourceOffsets">Where each character starts in the field, plus where the run ends.</param>
+    /// <param name="sourceEnds">
+    /// Where each character ends in the field, when that is not where the next one starts (markup between them):
+    /// lets a span stop at "Emma" in "&lt;b&gt;Emma&lt;/b&gt; Kowalski" instead of swallowing the closing tag.
+    /// </param>
+    public TextSegment(SegmentKind kind, string text, int[] sourceOffsets, int[]? sourceEnds)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(sourceOffsets);
@@ -33,9 +47,15 @@ public sealed class TextSegment
             throw new ArgumentException("There must be one source offset per character plus one.", nameof(sourceOffsets));
         }
 
+        if (sourceEnds is not null && sourceEnds.Length != text.Length)
+        {
+            throw new ArgumentException("There must be one source end per character.", nameof(sourceEnds));
+        }
+
         Kind = kind;
         Text = text;
         SourceOffsets = sourceOffsets;
+        _sourceEnds = sourceEnds;
     }
 
     public SegmentKind Kind { get; }
@@ -63,7 +83,7 @@ public sealed class TextSegment
     public TextSpan ToFieldSpan(int start, int end)
     {
         var s = SourceOffsets[start];
-        var e = end > start ? Math.Max(SourceOffsets[end], s) : s;
+        var e = end <= start ? s : Math.Max(_sourceEnds is null ? SourceOffsets[end] : _sourceEnds[end - 1], s);
         return new TextSpan(s, e);
     }
 }
@@ -114,5 +134,8 @@ public sealed class NormalizedText
 /// <summary>A field parsed into the runs of text that rules read.</summary>
 public sealed record ParsedField(string Name, string Original, Content.ContentFormat Format, IReadOnlyList<TextSegment> Segments)
 {
+    /// <summary>Why the field was read as plain text instead of its format (hostile or unparseable markup), or null.</summary>
+    public string? Fallback { get; init; }
+
     public IEnumerable<TextSegment> OfKind(SegmentKind kind) => Segments.Where(s => s.Kind == kind);
 }

@@ -158,6 +158,7 @@ public sealed class TextNormalizerTests
         var n = TextNormalizer.Normalize(TextSegment.Identity(SegmentKind.Visible, text));
         watch.Stop();
         Assert.StartsWith("emma jose fine! ", n.Value, StringComparison.Ordinal);
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"took {watch.ElapsedMilliseconds} ms");
+        // Generous: catches a per-character allocation storm or quadratic work, not micro-performance on a busy machine.
+        Assert.True(watch.ElapsedMilliseconds < 10_000, $"took {watch.ElapsedMilliseconds} ms");
     }
 }
