@@ -216,6 +216,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     {
         var request = new CheckRequest { Fields = [new ContentField("body", text, format)] };
         var verdict = await Task.Run(() => Engine.Value.CheckAsync(request)).WaitAsync(Deadline);
+        output.WriteLine(string.Join(", ", verdict.Timings.Select(t => $"{t.Key}={t.Value:0}ms")));
         foreach (var unavailable in verdict.Findings.Where(f => f.RuleId == RuleIds.CheckUnavailable))
         {
             output.WriteLine($"check/unavailable: {unavailable.Message}");
