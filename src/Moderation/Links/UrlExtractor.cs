@@ -29,6 +29,10 @@ internal static class UrlExtractor
     // Addresses are the email rule's business: their domains are not links.
     private static readonly Regex EmailLike = new(@"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+", Options, MatchTimeout);
 
+    private static readonly Regex AtBefore = new(@"(?:[\[\(\{<]\s*at\s*[\]\)\}>]|@|&#0*64;|&#x0*40;|%40)\s*$", Options, MatchTimeout);
+
+    private static readonly Regex AtAfter = new(@"^\s*(?:[\[\(\{<]\s*at\s*[\]\)\}>]|\s+at\s+[\p{L}\p{N}\-]+\s*(?:[\[\(\{<]\s*dot\s*[\]\)\}>]|\s+dot\s+))", Options, MatchTimeout);
+
     private static readonly Regex HasScheme = new(@"^[a-z][a-z0-9+.\-]*:", Options, MatchTimeout);
 
     // Top-level domains that are also common file extensions: "notes.md" and "logo.ai" are files, not sites,
@@ -77,7 +81,7 @@ internal static class UrlExtractor
             }
 
             var candidate = source[start..end];
-            if (requireKnownSuffix && !LooksLikeBareHost(candidate, suffixes))
+            if (requireKnownSuffix && (!LooksLikeBareHost(candidate, suffixes) || IsPartOfObfuscatedAddress(source, start, end)))
             {
                 return;
             }
@@ -143,6 +147,11 @@ internal static class UrlExtractor
 
         return end;
     }
+
+    // "nguyen.thao(at)gmail.com" and "becker.family at gmail dot com" are addresses for the email rule.
+    private static bool IsPartOfObfuscatedAddress(string text, int start, int end) =>
+        AtBefore.IsMatch(text.AsSpan(Math.Max(0, start - 12), Math.Min(start, 12)))
+        || AtAfter.IsMatch(text.AsSpan(end, Math.Min(text.Length - end, 40)));
 
     private static bool LooksLikeBareHost(string candidate, PublicSuffixList suffixes)
     {

@@ -18,6 +18,9 @@ public sealed class FerpaRule : TextRule
     // How far (in characters, on the same line) a name may be from a term to make it about that person.
     private const int PersonWindow = 150;
     private const int BareIdWindow = 80;
+
+    // Capitalised pairs that do not start with a known first name ("Dig Pink", "Maple Grove") are weaker evidence.
+    private const int WeakPersonWindow = 60;
     private const int AddressContextWindow = 50;
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
@@ -50,6 +53,10 @@ public sealed class FerpaRule : TextRule
             MatchTimeout)),
         (Category.Discipline, new(
             @"\b(?:(?:in|out(?:[ \t]*-[ \t]*|[ \t]+)of)[ \t]*-[ \t]*school[ \t]+)?suspen(?:ded|sion)\b|\bexpell?ed\b|\bexpulsion\b|\bdetentions?\b|\bdisciplinary[ \t]+(?:action|hearing|referral|record)s?\b|\b(?:office|discipline|behaviou?r)[ \t]+referrals?\b|\b(?:academic|disciplinary)[ \t]+probation\b|\barrested\b",
+            Insensitive,
+            MatchTimeout)),
+        (Category.Attendance, new(
+            @"\b(?:\d+[ \t]+)?unexcused[ \t]+absences?\b|\battendance[ \t]+(?:improvement|intervention|contract|support)[ \t]+plans?\b|\battendance[ \t]+contract\b|\btruan(?:t|cy)\b|\bchronically[ \t]+absent\b",
             Insensitive,
             MatchTimeout)),
         (Category.Grades, new(
@@ -131,7 +138,17 @@ public sealed class FerpaRule : TextRule
         "there", "here", "what", "why", "how", "who", "where", "which", "is", "are", "was", "were", "will", "can", "be",
     ], StringComparer.OrdinalIgnoreCase);
 
+    private static readonly FrozenSet<string> EventNouns = FrozenSet.ToFrozenSet(
+    [
+        "game", "games", "night", "day", "days", "event", "events", "sale", "drive", "walk", "run", "fundraiser", "festival",
+        "fair", "tournament", "match", "meet", "concert", "dance", "show", "program", "campaign", "week", "month", "challenge",
+        "club", "team", "league", "center", "park", "school", "award", "awards", "scholarship", "foundation", "fund",
+    ], StringComparer.Ordinal);
+
     private static readonly ConditionalWeakTable<RosterSnapshot, FrozenSet<string>> StudentNames = new();
+
+    /// <summary>Where a person may be named; strong when the first word is a roster or common first name.</summary>
+    internal readonly record struct Mention(int Start, int End, bool Strong);
 
     private enum Category
     {
@@ -139,6 +156,7 @@ public sealed class FerpaRule : TextRule
         SpecialEducation,
         Health,
         Discipline,
+        Attendance,
         Grades,
         HomeAddress,
     }
@@ -195,11 +213,12 @@ public sealed class FerpaRule : TextRule
         Category.SpecialEducation => "Special education, IEP or 504 information about a student is confidential and must not be published.",
         Category.Health => "Health information about a student (diagnosis, medication, allergy, injury) is confidential and must not be published.",
         Category.Discipline => "Discipline information about a student is confidential and must not be published.",
+        Category.Attendance => "Attendance records of a student (absences, attendance plans) are confidential and must not be published.",
         Category.Grades => "A student's grades, scores or academic standing are confidential and must not be published.",
         _ => "A student's or family's home address is confidential and must not be published.",
     };
 
-    private static void FindIds(string text, List<(int Start, int End)> people, List<(int, int, Category)> found)
+    private static void FindIds(string text, List<Mention> people, List<(int, int, Category)> found)
     {
         var labelled = new List<(int Start, int End)>();
         foreach (Match m in LabelledId.Matches(text))
@@ -229,7 +248,7 @@ public sealed class FerpaRule : TextRule
         }
     }
 
-    private static void FindTerms(string text, List<(int Start, int End)> people, List<(int, int, Category)> found)
+    private static void FindTerms(string text, List<Mention> people, List<(int, int, Category)> found)
     {
         foreach (var (category, pattern) in Terms)
         {
@@ -261,7 +280,7 @@ public sealed class FerpaRule : TextRule
         }
     }
 
-    private static void FindAddresses(string text, List<(int Start, int End)> people, List<(int, int, Category)> found)
+    private static void FindAddresses(string text, List<Mention> people, List<(int, int, Category)> found)
     {
         foreach (Match m in Street.Matches(text))
         {
@@ -280,9 +299,9 @@ public sealed class FerpaRule : TextRule
     }
 
     /// <summary>Spans of likely student names: roster students' names, name-like word pairs and possessives, not staff titles.</summary>
-    internal static List<(int Start, int End)> PersonMentions(string text, IReadOnlySet<string> rosterNames)
+    internal static List<Mention> PersonMentions(string text, IReadOnlySet<string> rosterNames)
     {
-        var mentions = new List<(int Start, int End)>();
+        var mentions = new List<Mention>();
         var position = 0;
         while (position < text.Length)
         {
@@ -295,9 +314,9 @@ public sealed class FerpaRule : TextRule
             var a = m.Groups["a"];
             var b = m.Groups["b"];
             if (!NotNames.Contains(StripPossessive(a.Value)) && !NotNames.Contains(StripPossessive(b.Value).TrimEnd('.')) && !AfterTitle(text, a.Index)
-                && !Titles.Contains(a.Value))
+                && !Titles.Contains(a.Value) && !NamesAThing(text, m.Index, m.Index + m.Length))
             {
-                mentions.Add((m.Index, m.Index + m.Length));
+                mentions.Add(new Mention(m.Index, m.Index + m.Length, IsFirstName(a.Value, rosterNames)));
                 position = m.Index + m.Length;
             }
             else
@@ -317,11 +336,58 @@ public sealed class FerpaRule : TextRule
 
             if (rosterNames.Contains(word) || m.Groups["possessive"].Success)
             {
-                mentions.Add((m.Index, m.Index + m.Length));
+                mentions.Add(new Mention(m.Index, m.Index + m.Length, rosterNames.Contains(word) || IsFirstName(word, rosterNames)));
             }
         }
 
         return mentions;
+    }
+
+    // "the Dig Pink game", "our Maple Grove fundraiser": an article before or an event noun after names a thing.
+    private static bool NamesAThing(string text, int start, int end)
+    {
+        var before = PreviousWord(text, start);
+        if (before is "the" or "a" or "an" or "our" or "their" or "this" or "that" or "annual" || before.EndsWith("'s", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var i = end;
+        while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        var j = i;
+        while (j < text.Length && char.IsLower(text[j]))
+        {
+            j++;
+        }
+
+        return EventNouns.Contains(text[i..j]);
+    }
+
+    private static string PreviousWord(string text, int start)
+    {
+        var i = start - 1;
+        while (i >= 0 && text[i] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        var end = i + 1;
+        while (i >= 0 && (char.IsLetter(text[i]) || text[i] is '\'' or '’'))
+        {
+            i--;
+        }
+
+        return text[(i + 1)..end];
+    }
+
+    private static bool IsFirstName(string word, IReadOnlySet<string> rosterNames)
+    {
+        var w = StripPossessive(word);
+        return rosterNames.Contains(w) || FirstNames.Contains(NameTokenizer.Fold(w));
     }
 
     private static string StripPossessive(string word) =>
@@ -344,19 +410,25 @@ public sealed class FerpaRule : TextRule
         return end > i + 1 && Titles.Contains(text[(i + 1)..end]);
     }
 
-    private static bool IsNear(List<(int Start, int End)> people, int start, int end, int window, string text, bool sameLine)
+    private static bool IsNear(List<Mention> people, int start, int end, int window, string text, bool sameLine)
     {
-        foreach (var (s, e) in people)
+        foreach (var (s, e, strong) in people)
         {
             var gapStart = Math.Min(e, start);
             var gapEnd = Math.Max(s, end);
-            var distance = s >= end ? s - end : start >= e ? start - e : 0;
-            if (distance > window)
+            // A "name" that overlaps the term is the term in title case ("Breast Cancer Awareness Month").
+            if (s < end && start < e)
             {
                 continue;
             }
 
-            if (!sameLine || distance == 0 || text.IndexOf('\n', gapStart, gapEnd - gapStart) < 0)
+            var distance = s >= end ? s - end : start - e;
+            if (distance > (strong ? window : Math.Min(window, WeakPersonWindow)))
+            {
+                continue;
+            }
+
+            if (!sameLine || text.IndexOf('\n', gapStart, gapEnd - gapStart) < 0)
             {
                 return true;
             }

@@ -11,6 +11,7 @@ public sealed class UrlExtractorTests
     [InlineData("Sign up at signupgenius.com/go/abc123, thanks", "signupgenius.com/go/abc123")]
     [InlineData("Order at lifetouch.com.", "lifetouch.com")]
     [InlineData("Go to bit.ly/3xYz", "bit.ly/3xYz")]
+    [InlineData("Sign up at signupgenius.com at any time.", "signupgenius.com")]
     [InlineData("\"https://example.org/x\"", "https://example.org/x")]
     [InlineData("link: https://kusd.edu@evil.com/login", "https://kusd.edu@evil.com/login")]
     public void UrlsInProseAreFoundWithoutTrailingPunctuation(string text, string expected)
@@ -28,6 +29,8 @@ public sealed class UrlExtractorTests
     [InlineData("Email jdoe@gmail.com for tickets.")]
     [InlineData("Version 1.2.3 ships today at 10.30.")]
     [InlineData("The logo.ai file is attached.")]
+    [InlineData("Write to nguyen.thao(at)gmail.com or pa.vang{at}gmail.com.")]
+    [InlineData("Sizes to becker.family at gmail dot com, or kowalski.family [at] gmail.com.")]
     public void ProseFileNamesNumbersAndEmailsAreNotUrls(string text)
     {
         Assert.Empty(UrlExtractor.FindInText(text, PublicSuffixList.Default));
