@@ -60,6 +60,7 @@ internal static class FaceEvaluation
 
                 var msPerPhoto = watch.Elapsed.TotalMilliseconds / entries.Count;
                 var enrolled = Report(detector, embedder, entries, results, msPerPhoto, verbose);
+                SmallFaces(analyzer, entries, bytes, results);
                 if (sizes)
                 {
                     FaceSizes(detector, embedder, entries, bytes, results, enrolled);
@@ -155,6 +156,37 @@ internal static class FaceEvaluation
         }
 
         return enrolled.ToDictionary(kv => kv.Key, kv => subjects[kv.Value.Path]);
+    }
+
+    /// <summary>
+    /// Small faces in a large photo, as in a class picture: the group photos are shrunk until their
+    /// median face is N pixels and laid out on one 4032x3024 (12 MP) canvas; all their faces must be found.
+    /// </summary>
+    private static void SmallFaces(FaceAnalyzer analyzer, List<Entry> entries, Dictionary<string, byte[]> bytes, Dictionary<string, FaceAnalysis> results)
+    {
+        var groups = entries.Where(e => e.Identity.StartsWith("group:", StringComparison.Ordinal) && results.ContainsKey(e.Path) && results[e.Path].Faces.Count > 0).ToList();
+        var expected = groups.Sum(e => int.Parse(e.Identity["group:".Length..], CultureInfo.InvariantCulture));
+        foreach (var size in new[] { 24, 32, 48 })
+        {
+            using var canvas = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(4032, 3024, new SixLabors.ImageSharp.PixelFormats.Rgb24(128, 128, 128));
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var median = Program.Median(results[groups[i].Path].Faces.Select(f => (double)Math.Min(f.Box.Width, f.Box.Height)));
+                using var photo = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(bytes[groups[i].Path]);
+                photo.Mutate(x => x.Resize((int)(photo.Width * size / median), (int)(photo.Height * size / median)));
+                var cellX = (i % 3) * 1344;
+                var cellY = (i / 3) * 1512;
+                canvas.Mutate(x => x.DrawImage(photo, new Point(cellX + ((1344 - photo.Width) / 2), cellY + ((1512 - photo.Height) / 2)), 1f));
+            }
+
+            using var stream = new MemoryStream();
+            canvas.SaveAsPng(stream);
+            var watch = Stopwatch.StartNew();
+            var analysis = analyzer.Analyze(stream.ToArray());
+            Console.WriteLine($"  12 MP collage, median face {size} px: found {analysis.Faces.Count} of {expected} ({Math.Min(analysis.Faces.Count, expected) / (double)expected:P0}), "
+                + $"{analysis.Faces.Count(f => f.Quality.IsRecognizable)} recognisable, {watch.ElapsedMilliseconds} ms ("
+                + string.Join(", ", analysis.TimingsMs.Select(t => $"{t.Key} {t.Value:F0}")) + ")");
+        }
     }
 
     /// <summary>

@@ -68,6 +68,7 @@ internal static class FaceAlignment
         var map = ChipToImage(landmarks, template);
         var (levelScale, level) = pyramid.LevelFor(1f / map.Scale);
         var chip = new byte[size * size * 3];
+        Span<float> rgb = stackalloc float[3];
         for (var v = 0; v < size; v++)
         {
             for (var u = 0; u < size; u++)
@@ -75,9 +76,10 @@ internal static class FaceAlignment
                 var p = map.Apply(u, v);
                 var x = ((p.X + 0.5f) * levelScale) - 0.5f;
                 var y = ((p.Y + 0.5f) * levelScale) - 0.5f;
+                level.SampleRgb(x, y, rgb);
                 for (var c = 0; c < 3; c++)
                 {
-                    chip[(((v * size) + u) * 3) + c] = (byte)Math.Clamp(MathF.Round(level.Sample(x, y, c)), 0, 255);
+                    chip[(((v * size) + u) * 3) + c] = (byte)Math.Clamp(MathF.Round(rgb[c]), 0, 255);
                 }
             }
         }

@@ -39,13 +39,15 @@ public sealed class FaceLandmarker : IDisposable
         var scaleY = Size / box.Height;
         var (levelScale, level) = pyramid.LevelFor(Math.Max(scaleX, scaleY));
         var input = new float[Size * Size];
+        Span<float> rgb = stackalloc float[3];
         for (var v = 0; v < Size; v++)
         {
             var y = ((box.Y + ((v + 0.5f) / scaleY)) * levelScale) - 0.5f;
             for (var u = 0; u < Size; u++)
             {
                 var x = ((box.X + ((u + 0.5f) / scaleX)) * levelScale) - 0.5f;
-                var grey = (0.299f * level.Sample(x, y, 0)) + (0.587f * level.Sample(x, y, 1)) + (0.114f * level.Sample(x, y, 2));
+                level.SampleRgb(x, y, rgb);
+                var grey = (0.299f * rgb[0]) + (0.587f * rgb[1]) + (0.114f * rgb[2]);
                 input[(v * Size) + u] = grey / 256f;
             }
         }

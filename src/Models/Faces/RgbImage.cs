@@ -27,20 +27,32 @@ internal sealed class RgbImage
         return new RgbImage(image.Width, image.Height, data);
     }
 
-    /// <summary>Bilinear sample of one channel; outside the image reads as 0.</summary>
-    public float Sample(float x, float y, int channel)
+    /// <summary>Bilinear sample of the three channels; outside the image reads as 0.</summary>
+    public void SampleRgb(float x, float y, Span<float> rgb)
     {
         var x0 = (int)MathF.Floor(x);
         var y0 = (int)MathF.Floor(y);
         var fx = x - x0;
         var fy = y - y0;
-        var top = (Pixel(x0, y0, channel) * (1 - fx)) + (Pixel(x0 + 1, y0, channel) * fx);
-        var bottom = (Pixel(x0, y0 + 1, channel) * (1 - fx)) + (Pixel(x0 + 1, y0 + 1, channel) * fx);
-        return (top * (1 - fy)) + (bottom * fy);
+        rgb.Clear();
+        Accumulate(x0, y0, (1 - fx) * (1 - fy), rgb);
+        Accumulate(x0 + 1, y0, fx * (1 - fy), rgb);
+        Accumulate(x0, y0 + 1, (1 - fx) * fy, rgb);
+        Accumulate(x0 + 1, y0 + 1, fx * fy, rgb);
     }
 
-    private float Pixel(int x, int y, int channel) =>
-        (uint)x < (uint)Width && (uint)y < (uint)Height ? Data[(((y * Width) + x) * 3) + channel] : 0f;
+    private void Accumulate(int x, int y, float weight, Span<float> rgb)
+    {
+        if (weight == 0 || (uint)x >= (uint)Width || (uint)y >= (uint)Height)
+        {
+            return;
+        }
+
+        var i = ((y * Width) + x) * 3;
+        rgb[0] += Data[i] * weight;
+        rgb[1] += Data[i + 1] * weight;
+        rgb[2] += Data[i + 2] * weight;
+    }
 }
 
 /// <summary>
@@ -115,21 +127,22 @@ internal enum TensorLayout
 internal static class TensorFill
 {
     /// <summary>Fills an RGB input tensor of width x height from a window of the image, (value - mean) / std.</summary>
-    public static float[] Rgb(ImagePyramid pyramid, CropWindow window, int width, int height, TensorLayout layout, float mean, float std, float scaleX = float.NaN)
+    public static float[] Rgb(ImagePyramid pyramid, CropWindow window, int width, int height, TensorLayout layout, float mean, float std)
     {
-        var sx = float.IsNaN(scaleX) ? window.Scale : scaleX;
-        var (levelScale, level) = pyramid.LevelFor(Math.Max(sx, window.Scale));
+        var (levelScale, level) = pyramid.LevelFor(window.Scale);
         var tensor = new float[width * height * 3];
         var plane = width * height;
+        Span<float> rgb = stackalloc float[3];
         for (var v = 0; v < height; v++)
         {
-            var y = (window.Y0 + ((v + 0.5f) / window.Scale)) * levelScale - 0.5f;
+            var y = ((window.Y0 + ((v + 0.5f) / window.Scale)) * levelScale) - 0.5f;
             for (var u = 0; u < width; u++)
             {
-                var x = (window.X0 + ((u + 0.5f) / sx)) * levelScale - 0.5f;
+                var x = ((window.X0 + ((u + 0.5f) / window.Scale)) * levelScale) - 0.5f;
+                level.SampleRgb(x, y, rgb);
                 for (var c = 0; c < 3; c++)
                 {
-                    var value = (level.Sample(x, y, c) - mean) / std;
+                    var value = (rgb[c] - mean) / std;
                     if (layout == TensorLayout.Nchw)
                     {
                         tensor[(c * plane) + (v * width) + u] = value;

@@ -98,10 +98,14 @@ internal sealed class OnnxModel : IDisposable
     public string Sha256Prefix { get; }
 
     /// <summary>Runs one inference; returns a copy of each declared output in declaration order.</summary>
-    public float[][] Run(float[] input, CancellationToken cancellationToken = default)
+    public float[][] Run(float[] input, CancellationToken cancellationToken = default) =>
+        Run(input, _inputShape, cancellationToken);
+
+    /// <summary>Runs one inference with an input of this shape, for models with dynamic dimensions (OCR).</summary>
+    public float[][] Run(float[] input, long[] inputShape, CancellationToken cancellationToken = default)
     {
         using var _ = _gate.Enter(cancellationToken);
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(input, inputShape);
         using var runOptions = new RunOptions();
         using var results = _session.Run(runOptions, _inputNames, [inputValue], _outputNames);
         var copies = new float[results.Count][];
