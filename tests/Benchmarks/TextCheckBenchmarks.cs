@@ -126,3 +126,28 @@ internal static class SamplePost
 
     private static string CultureInfoFree(FormattableString text) => FormattableString.Invariant(text);
 }
+
+/// <summary>Mean milliseconds per checker for the benchmark post, from the timings every verdict carries.</summary>
+internal static class RuleTimings
+{
+    public static void Print(TextWriter output)
+    {
+        foreach (var size in new[] { 1_000, 10_000, 100_000 })
+        {
+            var benchmark = new TextCheckBenchmarks { RosterSize = size };
+            benchmark.Setup();
+            var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+            const int runs = 30;
+            for (var i = 0; i < runs; i++)
+            {
+                foreach (var (name, ms) in benchmark.TextCheck().Timings)
+                {
+                    totals[name] = totals.GetValueOrDefault(name) + ms;
+                }
+            }
+
+            output.WriteLine(FormattableString.Invariant(
+                $"roster {size,7:N0}: {string.Join(", ", totals.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value / runs:0.00} ms"))}"));
+        }
+    }
+}
