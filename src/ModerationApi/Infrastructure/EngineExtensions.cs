@@ -1,0 +1,28 @@
+using Kusd.Moderation.Api.Checks;
+using Kusd.Moderation.Faces;
+using Kusd.Moderation.Rules;
+using Kusd.Moderation.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Kusd.Moderation.Api.Infrastructure;
+
+public static class EngineExtensions
+{
+    /// <summary>The same engine the CLI runs: the text rules of Rule 4226, and the face rule over the roster database.</summary>
+    public static IServiceCollection AddModerationEngine(this IServiceCollection services)
+    {
+        services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FaceOptions>().BindConfiguration(FaceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ModerationOptions>>().Value);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<ModerationOptions>();
+            var rules = new List<IContentRule>(DefaultRules.CreateTextRules(options));
+            rules.AddRange(sp.GetServices<IContentRule>());
+            return new ModerationEngine(rules, sp.GetRequiredService<RosterDatabase>(), options, sp.GetService<IImageSanitizer>());
+        });
+        services.AddSingleton<IdempotencyCache>();
+        services.AddHostedService<EngineWarmup>();
+        return services;
+    }
+}

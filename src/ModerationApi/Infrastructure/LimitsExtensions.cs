@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+
+namespace Kusd.Moderation.Api.Infrastructure;
+
+public static class LimitsExtensions
+{
+    public static WebApplicationBuilder AddLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiLimitsOptions>()
+            .BindConfiguration(ApiLimitsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var limits = builder.Configuration.GetSection(ApiLimitsOptions.SectionName).Get<ApiLimitsOptions>() ?? new ApiLimitsOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = limits.MaxRequestBytes;
+            form.ValueLengthLimit = limits.MaxFieldLength * 4;
+            form.ValueCountLimit = limits.MaxFields + limits.MaxImages + 8;
+        });
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.MaxDepth = limits.MaxJsonDepth;
+            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddSingleton<InferenceQueue>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        return builder;
+    }
+}
+
+/// <summary>
+/// Bounds the image checks that wait for the models: when it is full, the API answers 503 with
+/// Retry-After instead of queueing without limit and running out of memory.
+/// </summary>
+public sealed class InferenceQueue : IDisposable
+{
+    private readonly SemaphoreSlim _running;
+    private readonly int _maxWaiting;
+    private int _waiting;
+
+    public InferenceQueue(IOptions<ApiLimitsOptions> options)
+    {
+        var limits = options.Value;
+        _running = new SemaphoreSlim(limits.MaxConcurrentImageChecks, limits.MaxConcurrentImageChecks);
+        _maxWaiting = limits.MaxQueuedImageChecks;
+    }
+
+    /// <summary>A lease to run, or null when the queue is full.</summary>
+    public async Task<IDisposable?> TryEnterAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _waiting) > _maxWaiting + _running.CurrentCount)
+        {
+            Interlocked.Decrement(ref _waiting);
+            return null;
+        }
+
+        try
+        {
+            await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+
+        return new Lease(_running);
+    }
+
+    public void Dispose() => _running.Dispose();
+
+    private sealed class Lease(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                semaphore.Release();
+            }
+        }
+    }
+}

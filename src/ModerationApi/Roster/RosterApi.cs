@@ -1,0 +1,244 @@
+using System.Security.Claims;
+using Kusd.Moderation.Api.Access;
+using Kusd.Moderation.Api.Persistence;
+using Kusd.Moderation.Faces;
+using Kusd.Moderation.Roster;
+using Kusd.Moderation.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Kusd.Moderation.Api.Roster;
+
+/// <summary>A person as administrators read and write them. Face templates are never returned.</summary>
+public sealed record PersonDto(
+    string Id,
+    string Role,
+    string GivenName,
+    string FamilyName,
+    string? PreferredName,
+    string? Grade,
+    bool MediaRestriction,
+    IReadOnlyList<string>? Emails,
+    int? Templates = null);
+
+public static class RosterApi
+{
+    public static RouteGroupBuilder MapRoster(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/roster")
+            .WithTags("Roster")
+            .RequireAuthorization(Scopes.Roster)
+            .WithKeyRateLimit()
+            .DisableAntiforgery();
+
+        group.MapGet("/people", ListPeople).WithSummary("List people").WithDescription("Everyone on the roster, by id; `?offset=0&limit=100`.");
+        group.MapGet("/people/{id}", GetPerson).WithSummary("One person");
+        group.MapPut("/people/{id}", PutPerson).WithSummary("Create or update a person")
+            .WithDescription("""Example: {"id":"S1001","role":"student","givenName":"Emma","familyName":"Kowalski","grade":"02","mediaRestriction":false,"emails":["ekowalski27@students.kusd.edu"]}""");
+        group.MapDelete("/people/{id}", DeletePerson).WithSummary("Delete a person")
+            .WithDescription("Deletes the person, their face templates and every stored trace of them (face matches in check records, their id in roster audit rows).");
+        group.MapPost("/import", Import).WithSummary("Replace the roster from a CSV or OneRoster file")
+            .WithDescription("The district CSV of DESIGN.md, a OneRoster 1.1 users.csv, or its zip; as the request body (text/csv, application/zip) or a multipart file. All or nothing: any bad row rejects the file, with every row error listed in the problem details.")
+            .Accepts<IFormFile>("multipart/form-data", "text/csv", "application/zip");
+        group.MapPost("/people/{id}/faces", Enroll).WithSummary("Enrol face photos of a person")
+            .WithDescription("Multipart: one or more photos, each showing exactly one recognisable face. Photos are not stored; each becomes an encrypted template.")
+            .Accepts<IFormFile>("multipart/form-data");
+        group.MapDelete("/people/{id}/faces", DeleteFaces).WithSummary("Delete every face template of a person");
+        group.MapGet("/status", Status).WithSummary("Roster status")
+            .WithDescription("Counts, and the restricted people with no face template: photos of them are not caught until someone enrols them.");
+        return group;
+    }
+
+    public static Ok<IReadOnlyList<PersonDto>> ListPeople(RosterDatabase roster, int? offset, int? limit)
+    {
+        var people = roster.Current.Roster.People.Skip(Math.Max(0, offset ?? 0)).Take(Math.Clamp(limit ?? 100, 1, 1000));
+        return TypedResults.Ok<IReadOnlyList<PersonDto>>([.. people.Select(ToDto)]);
+    }
+
+    public static Results<Ok<PersonDto>, NotFound<ProblemDetails>> GetPerson(string id, RosterDatabase roster)
+    {
+        var person = roster.FindPerson(id);
+        return person is null ? NotFoundPerson() : TypedResults.Ok(ToDto(person));
+    }
+
+    public static Results<Ok<PersonDto>, ValidationProblem> PutPerson(string id, PersonDto body, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, ModerationOptions options)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (body.Id != id)
+        {
+            errors["id"] = ["The id in the body must match the id in the path."];
+        }
+
+        if (string.IsNullOrWhiteSpace(body.GivenName))
+        {
+            errors["givenName"] = ["Required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(body.FamilyName))
+        {
+            errors["familyName"] = ["Required."];
+        }
+
+        PersonRole? role = body.Role?.ToLowerInvariant() switch
+        {
+            null or "" or "student" => PersonRole.Student,
+            "staff" => PersonRole.Staff,
+            _ => null,
+        };
+        if (role is null)
+        {
+            errors["role"] = ["The role must be student or staff."];
+        }
+
+        Grade? grade = null;
+        if (!string.IsNullOrWhiteSpace(body.Grade))
+        {
+            if (RosterCsv.TryParseGrade(body.Grade, out var parsed))
+            {
+                grade = parsed;
+            }
+            else
+            {
+                errors["grade"] = ["The grade must be PK, 4K, KG, K, 1-12 or 01-12."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The person is not valid");
+        }
+
+        var person = new Person
+        {
+            Id = id,
+            Role = role!.Value,
+            GivenName = body.GivenName.Trim(),
+            FamilyName = body.FamilyName.Trim(),
+            PreferredName = string.IsNullOrWhiteSpace(body.PreferredName) ? null : body.PreferredName.Trim(),
+            Grade = grade,
+            MediaRestriction = body.MediaRestriction,
+            Emails = body.Emails ?? [],
+        };
+        roster.UpsertPerson(person);
+        audit.RecordRosterChange(user.KeyId(), "person.put", id);
+        return TypedResults.Ok(ToDto(person));
+    }
+
+    public static Results<NoContent, NotFound<ProblemDetails>> DeletePerson(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
+    {
+        if (!roster.DeletePerson(id))
+        {
+            return NotFoundPerson();
+        }
+
+        audit.ForgetPerson(id);
+        audit.RecordRosterChange(user.KeyId(), "person.delete", personId: null);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<RosterStatus>, ProblemHttpResult>> Import(HttpRequest request, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, ModerationOptions options, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            if (form.Files.Count != 1)
+            {
+                return TypedResults.Problem(statusCode: 400, title: "One file expected", detail: "Send the roster as one multipart file, or as the request body.");
+            }
+
+            await form.Files[0].CopyToAsync(buffer, cancellationToken);
+        }
+        else
+        {
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+        }
+
+        buffer.Position = 0;
+        var result = RosterCsv.Parse(buffer, options);
+        if (!result.Succeeded)
+        {
+            var problem = TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The roster file has errors; nothing was imported",
+                detail: $"{result.Errors.Count} row error(s). Fix them all and import the file again.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["errors"] = result.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }).ToList(),
+                });
+            return problem;
+        }
+
+        roster.ReplaceRoster(result.Roster!);
+        audit.RecordRosterChange(user.KeyId(), "roster.import", personId: null, detail: $"{result.Roster!.People.Count} people ({result.Format})");
+        return TypedResults.Ok(roster.GetStatus());
+    }
+
+    public static async Task<Results<Ok<EnrollmentResult>, NotFound<ProblemDetails>, ProblemHttpResult>> Enroll(
+        string id, HttpRequest request, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (roster.FindPerson(id) is null)
+        {
+            return NotFoundPerson();
+        }
+
+        var enrollment = services.GetService<FaceEnrollment>();
+        if (enrollment is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Face models unavailable", detail: "This server runs without face models, so it cannot enrol faces.");
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Multipart expected", detail: "Send the photos as multipart/form-data files.");
+        }
+
+        var form = await request.ReadFormAsync(cancellationToken);
+        var photos = new List<(string, ReadOnlyMemory<byte>)>();
+        foreach (var file in form.Files)
+        {
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, cancellationToken);
+            photos.Add((file.FileName, buffer.ToArray()));
+        }
+
+        var result = enrollment.Enroll(id, photos, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "No template was enrolled",
+                detail: "Every photo must show exactly one recognisable face; nothing was stored.",
+                extensions: new Dictionary<string, object?> { ["errors"] = result.Errors });
+        }
+
+        audit.RecordRosterChange(user.KeyId(), "faces.enroll", id, $"{result.TemplatesAdded} template(s)");
+        return TypedResults.Ok(result);
+    }
+
+    public static Results<NoContent, NotFound<ProblemDetails>> DeleteFaces(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
+    {
+        if (roster.FindPerson(id) is null)
+        {
+            return NotFoundPerson();
+        }
+
+        roster.DeleteTemplates(id);
+        audit.RecordRosterChange(user.KeyId(), "faces.delete", id);
+        return TypedResults.NoContent();
+    }
+
+    public static Ok<RosterStatus> Status(RosterDatabase roster) => TypedResults.Ok(roster.GetStatus());
+
+    private static NotFound<ProblemDetails> NotFoundPerson() =>
+        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such person", Detail = "No person with that id is on the roster." });
+
+    private static PersonDto ToDto(Person p) => new(
+        p.Id,
+        p.Role == PersonRole.Staff ? "staff" : "student",
+        p.GivenName,
+        p.FamilyName,
+        p.PreferredName,
+        p.Grade?.ToString(),
+        p.MediaRestriction,
+        p.Emails);
+}
