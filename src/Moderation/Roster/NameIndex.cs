@@ -39,19 +39,23 @@ public sealed class NameIndex
     {
         ArgumentNullException.ThrowIfNull(roster);
         People = roster.People;
+
+        // Given and family names repeat across a district; tokenise each distinct one once.
+        var keys = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        List<string> KeysOf(string name) => keys.TryGetValue(name, out var k) ? k : keys[name] = NameTokenizer.Keys(name);
         for (var p = 0; p < People.Count; p++)
         {
             var person = People[p];
-            var family = NameTokenizer.Keys(person.FamilyName);
+            var family = KeysOf(person.FamilyName);
             if (family.Count == 0)
             {
                 continue;
             }
 
-            List<List<string>> givens = [NameTokenizer.Keys(person.GivenName)];
+            List<List<string>> givens = [KeysOf(person.GivenName)];
             if (!string.IsNullOrWhiteSpace(person.PreferredName))
             {
-                givens.Add(NameTokenizer.Keys(person.PreferredName));
+                givens.Add(KeysOf(person.PreferredName));
             }
 
             foreach (var given in givens.Where(g => g.Count > 0))
