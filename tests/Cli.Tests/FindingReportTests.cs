@@ -119,4 +119,18 @@ public sealed class FindingReportTests : IDisposable
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         Assert.DoesNotContain(StudentAddress, System.Text.Encoding.UTF8.GetString(bytes), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task FixLeavesAFileWithInvalidUtf8UntouchedAndSaysSo()
+    {
+        byte[] original = [.. System.Text.Encoding.UTF8.GetBytes($"Write to {StudentAddress} "), 0xFF, .. "today."u8.ToArray()];
+        _folder.WriteBytes("news.txt", original);
+
+        var result = await _folder.RunAsync("check", "news.txt", "--fix");
+
+        Assert.Equal(ExitCodes.Findings, result.ExitCode);
+        Assert.Equal(original, File.ReadAllBytes(Path.Join(_folder.Root, "news.txt")));
+        Assert.Contains(result.StderrLines, l => l.StartsWith("news.txt: warning: not fixed", StringComparison.Ordinal));
+        Assert.StartsWith("news.txt(1,10): error email/student: ", Assert.Single(result.StdoutLines), StringComparison.Ordinal);
+    }
 }
