@@ -47,6 +47,7 @@ internal sealed class HtmlTextExtractor
     private readonly SegmentBuilder _visible = new(SegmentKind.Visible);
     private readonly List<(int NameStart, int NameEnd, int ValueStart, int ValueEnd)> _attributes = [];
     private int _templateDepth;
+    private int _preDepth;
 
     private HtmlTextExtractor(string text, int[]? map, int baseOffset, List<TextSegment> output, bool attributesOnly)
     {
@@ -115,15 +116,18 @@ internal sealed class HtmlTextExtractor
             return;
         }
 
+        // Outside <pre> a browser shows a source line break as a space: only <br> and blocks break lines.
+        var collapse = _preDepth == 0;
         if (_map is null)
         {
-            _visible.AppendRun(_text.AsSpan(start, end - start), _baseOffset + start);
+            _visible.AppendRun(_text.AsSpan(start, end - start), _baseOffset + start, collapse);
             return;
         }
 
         for (var i = start; i < end; i++)
         {
-            _visible.Append(_text[i], Pos(i), Pos(i + 1));
+            var c = _text[i];
+            _visible.Append(collapse && c is '\r' or '\n' or '\t' or '\f' ? ' ' : c, Pos(i), Pos(i + 1));
         }
     }
 
@@ -249,6 +253,10 @@ internal sealed class HtmlTextExtractor
         {
             _templateDepth = Math.Max(0, _templateDepth - 1);
         }
+        else if (name.Equals("pre", StringComparison.OrdinalIgnoreCase) || name.Equals("listing", StringComparison.OrdinalIgnoreCase))
+        {
+            _preDepth = Math.Max(0, _preDepth - 1);
+        }
 
         if (!_attributesOnly && IsBlock(name))
         {
@@ -282,6 +290,11 @@ internal sealed class HtmlTextExtractor
         }
 
         EmitAttributes(name);
+
+        if (name is "pre" or "listing" && !selfClosing)
+        {
+            _preDepth++;
+        }
 
         if (name == "template" && !selfClosing)
         {

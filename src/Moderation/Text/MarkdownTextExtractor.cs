@@ -100,7 +100,8 @@ internal sealed class MarkdownTextExtractor
                     target.Append(entity.Transcoded.ToString(), entity.Span.Start, entity.Span.End + 1);
                     break;
                 case LineBreakInline lineBreak:
-                    target.Append('\n', lineBreak.Span.Start, lineBreak.Span.Start + 1);
+                    // A soft break renders as a space; only a hard break ends the line.
+                    target.Append(lineBreak.IsHard ? '\n' : ' ', lineBreak.Span.Start, lineBreak.Span.Start + 1);
                     break;
                 case AutolinkInline autolink:
                     Align(target, autolink.Url.AsSpan(), autolink.Span);

@@ -28,14 +28,24 @@ internal sealed class SegmentBuilder
     }
 
     /// <summary>Appends source text that maps one-for-one to the field, starting at <paramref name="fieldOffset"/>.</summary>
-    public void AppendRun(ReadOnlySpan<char> text, int fieldOffset)
+    public void AppendRun(ReadOnlySpan<char> text, int fieldOffset, bool lineBreaksAsSpaces = false)
     {
         while (_count + text.Length > _chars.Length)
         {
             Grow();
         }
 
-        text.CopyTo(_chars.AsSpan(_count));
+        var destination = _chars.AsSpan(_count, text.Length);
+        text.CopyTo(destination);
+        if (lineBreaksAsSpaces)
+        {
+            for (var at = destination.IndexOfAny(LineBreaks); at >= 0; at = destination.IndexOfAny(LineBreaks))
+            {
+                destination[at] = ' ';
+                destination = destination[(at + 1)..];
+            }
+        }
+
         for (var k = 0; k < text.Length; k++)
         {
             _starts[_count + k] = fieldOffset + k;
@@ -100,6 +110,8 @@ internal sealed class SegmentBuilder
     }
 
     public void Clear() => _count = 0;
+
+    private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\r\n\t\f");
 
     private static readonly System.Buffers.SearchValues<char> WhiteSpace = System.Buffers.SearchValues.Create(" \t\n\r\f\v\u00A0");
 

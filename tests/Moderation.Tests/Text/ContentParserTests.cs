@@ -125,6 +125,23 @@ public sealed class ContentParserTests
     }
 
     [Fact]
+    public void HtmlSourceLineBreaksReadAsSpacesExceptInPre()
+    {
+        var parsed = Parse("<p>author of the week is Evelyn<br>\nBrooks and Emma\r\n\r\nKowalski</p><pre>Liam\nNguyen</pre>", ContentFormat.Html);
+        Assert.Equal(["author of the week is Evelyn\n Brooks and Emma    Kowalski", "Liam\nNguyen"], parsed.Segments.Select(s => s.Text));
+        Assert.Equal("Evelyn<br>\nBrooks", OriginalOf(parsed, SegmentKind.Visible, "Evelyn\n Brooks"));
+        Assert.Equal("Emma\r\n\r\nKowalski", OriginalOf(parsed, SegmentKind.Visible, "Emma    Kowalski"));
+    }
+
+    [Fact]
+    public void MarkdownSoftLineBreakReadsAsASpaceAndAHardOneAsANewline()
+    {
+        var parsed = Parse("Emma\nKowalski and Liam  \nNguyen", ContentFormat.Markdown);
+        Assert.Equal("Emma Kowalski and Liam\nNguyen", Assert.Single(parsed.Segments).Text);
+        Assert.Equal("Emma\nKowalski", OriginalOf(parsed, SegmentKind.Visible, "Emma Kowalski"));
+    }
+
+    [Fact]
     public void HtmlScriptStyleTemplateAndCommentsAreNotReadButNoscriptIs()
     {
         var html = "<head><title>Field Day</title><style>p{color:red}</style></head>"
