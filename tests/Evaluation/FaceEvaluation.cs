@@ -32,7 +32,11 @@ internal static class FaceEvaluation
             return Program.ExitMissingData;
         }
 
-        var embedderKinds = embedders == "all" ? [FaceEmbedderKind.ArcFace, FaceEmbedderKind.Dlib] : new[] { Enum.Parse<FaceEmbedderKind>(embedders, ignoreCase: true) };
+        // "dlib-arcface-template" aligns dlib chips to the ArcFace template scaled to 150 px.
+        var dlibArcFaceTemplate = embedders == "dlib-arcface-template";
+        var embedderKinds = embedders == "all" ? [FaceEmbedderKind.ArcFace, FaceEmbedderKind.Dlib]
+            : dlibArcFaceTemplate ? [FaceEmbedderKind.Dlib]
+            : new[] { Enum.Parse<FaceEmbedderKind>(embedders, ignoreCase: true) };
         var detectorKinds = detectors == "all"
             ? [FaceDetectorKind.UltraFace, FaceDetectorKind.BlazeFace, FaceDetectorKind.Both]
             : new[] { Enum.Parse<FaceDetectorKind>(detectors, ignoreCase: true) };
@@ -43,7 +47,7 @@ internal static class FaceEvaluation
         {
             foreach (var embedder in embedderKinds)
             {
-                using var analyzer = new FaceAnalyzer(new FaceOptions { Detector = detector, Embedder = embedder });
+                using var analyzer = new FaceAnalyzer(new FaceOptions { Detector = detector, Embedder = embedder, DlibWithArcFaceTemplate = dlibArcFaceTemplate });
                 var watch = Stopwatch.StartNew();
                 var results = new Dictionary<string, FaceAnalysis>();
                 foreach (var e in entries)

@@ -19,6 +19,7 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
     private readonly BlazeFaceDetector? _blazeFace;
     private readonly FaceLandmarker _landmarker;
     private readonly IFaceEmbedder _embedder;
+    private readonly IReadOnlyList<PointF32> _template;
 
     public FaceAnalyzer(FaceOptions? options = null)
     {
@@ -48,6 +49,9 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
             throw;
         }
 
+        _template = _options.DlibWithArcFaceTemplate && _embedder.ChipSize != 112
+            ? FaceAlignment.ArcFace112.Select(p => new PointF32(p.X * _embedder.ChipSize / 112f, p.Y * _embedder.ChipSize / 112f)).ToArray()
+            : _embedder.Template;
         var models = new Dictionary<string, string>
         {
             ["face-detector"] = _ultraFace.Version,
@@ -106,7 +110,7 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
             float[]? embedding = null;
             if (quality.IsRecognizable)
             {
-                var chip = _embedder.ChipSize == 112 ? qualityChip : FaceAlignment.Warp(pyramid, five, _embedder.Template, _embedder.ChipSize);
+                var chip = _embedder.ChipSize == 112 ? qualityChip : FaceAlignment.Warp(pyramid, five, _template, _embedder.ChipSize);
                 embedding = _embedder.Embed(chip, cancellationToken);
             }
 

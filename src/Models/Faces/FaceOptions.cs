@@ -28,15 +28,27 @@ public sealed class FaceOptions
     /// <summary>Folder of the .onnx files; null resolves it with <see cref="ModelPaths"/>.</summary>
     public string? ModelsDirectory { get; set; }
 
+    /// <summary>
+    /// ArcFace by default: on /work/shared/eval/faces (16 identities, 55 genuine and 1,177 impostor
+    /// pairs, 2026-11-29) it reached TAR 100% at FAR 0.1% and EER 0%; dlib 96.4% and 1.4%.
+    /// </summary>
     public FaceEmbedderKind Embedder { get; set; } = FaceEmbedderKind.ArcFace;
 
+    /// <summary>
+    /// UltraFace by default: on the same run UltraFace, BlazeFace and both found 23 of 23 faces in the
+    /// group photos and none in the no-face photos; UltraFace needs about a third of the CPU.
+    /// </summary>
     public FaceDetectorKind Detector { get; set; } = FaceDetectorKind.UltraFace;
 
     public OnnxRuntimeOptions Runtime { get; set; } = new();
 
     public ImageLimits Limits { get; set; } = new();
 
-    /// <summary>Smallest face (short side, pixels of the image as submitted) the pyramid is sized to find.</summary>
+    /// <summary>
+    /// Smallest face (short side, pixels of the image as submitted) the pyramid is sized to find.
+    /// Evaluation collage (group photos on a 12 MP canvas): 21 of 23 faces found at a median face of
+    /// 24 px, 23 of 23 at 32 px.
+    /// </summary>
     [Range(8, 1000)]
     public int MinFacePixels { get; set; } = 24;
 
@@ -52,15 +64,28 @@ public sealed class FaceOptions
     [Range(0.0, 1.0)]
     public float BlazeFaceThreshold { get; set; } = 0.6f;
 
-    /// <summary>Faces whose short side is below this cannot be recognised reliably.</summary>
+    /// <summary>
+    /// Faces whose short side is below this cannot be recognised reliably. Probes shrunk to N px
+    /// matched their enrolment (ArcFace, threshold 0.45) at 14% for 16 px, 79% for 24 px, 94% for
+    /// 32 px, 97% for 40 px and full size 96%: 32 px loses little.
+    /// </summary>
     [Range(1, 1000)]
     public int MinRecognizableFacePixels { get; set; } = 32;
 
-    /// <summary>Variance of the Laplacian of the aligned grey chip below which a face is too blurred.</summary>
+    /// <summary>
+    /// Variance of the Laplacian of the aligned 112 px grey chip below which a face is too blurred.
+    /// Faces in the evaluation photos scored 30-660; 15 only turns away chips with almost no detail.
+    /// </summary>
     [Range(0.0, 100_000.0)]
     public float MinSharpness { get; set; } = 15f;
 
-    /// <summary>Faces turned further than this (estimated from landmarks) are not recognisable.</summary>
+    /// <summary>
+    /// Faces turned further than this (estimated from landmarks) are not recognisable. Every
+    /// identity photo of the evaluation set stayed within it; a strong profile did not.
+    /// </summary>
     [Range(0.0, 90.0)]
     public float MaxYawDegrees { get; set; } = 50f;
+
+    /// <summary>Evaluation only: align dlib chips to the ArcFace template scaled to 150 px instead of dlib's own.</summary>
+    internal bool DlibWithArcFaceTemplate { get; set; }
 }
