@@ -4,9 +4,9 @@ namespace Kusd.Moderation.Rules;
 
 /// <summary>
 /// <c>explicit/text</c>: sexually explicit, pornographic and obscene language, matched on whole tokens of
-/// a curated word list (Resources/explicit-terms.txt) so that Essex or Scunthorpe never match. Clear
-/// explicit terms are errors; vulgar but non-sexual words (shit, ass, bitch) are warnings; mild profanity
-/// (damn, crap, hell) is not reported.
+/// a curated word list (Resources/explicit-terms.txt) so that Essex or Scunthorpe never match. Explicit
+/// terms and strong profanity are errors; milder or often innocent words (ass, bastard, nude) are
+/// warnings; mild profanity (damn, crap, hell) is not reported.
 /// </summary>
 public sealed class ExplicitTextRule : TextRule
 {

@@ -44,7 +44,8 @@ public sealed class SubstanceTextRule : TextRule
                 var kind = hit.Entry.Tag;
                 if (kind is not ("alcohol" or "drug" or "tobacco")
                     || (hit.Entry.Has("context") && !HasCue(matches, tokens, hit))
-                    || IsExcused(matches, tokens, hit))
+                    || IsExcused(matches, tokens, hit)
+                    || IsInsideUrl(normalized.Value, tokens[hit.First].Start))
                 {
                     continue;
                 }
@@ -120,6 +121,20 @@ public sealed class SubstanceTextRule : TextRule
 
     private static int Distance(LexiconMatch a, LexiconMatch b) =>
         a.Last < b.First ? b.First - a.Last : a.First > b.Last ? a.First - b.Last : 0;
+
+    // A word in a written-out address (cdc.gov/tobacco) depicts nothing; where links go is link/external's job.
+    private static bool IsInsideUrl(string text, int start)
+    {
+        var chunk = start;
+        while (chunk > 0 && !char.IsWhiteSpace(text[chunk - 1]) && start - chunk < 256)
+        {
+            chunk--;
+        }
+
+        var before = text.AsSpan(chunk, start - chunk);
+        return before.Contains("://", StringComparison.Ordinal) || before.StartsWith("www.", StringComparison.Ordinal)
+            || (before.Length > 0 && before[^1] == '/' && before.Contains('.'));
+    }
 
     private static bool IsCapitals(ParsedField field, NormalizedText normalized, List<LexiconToken> tokens, LexiconMatch m)
     {

@@ -72,6 +72,7 @@ public sealed class SubstanceTextRuleTests
     [InlineData("Naloxone training for staff: recognising an opioid overdose")]
     [InlineData("Students who want to quit vaping can see the nurse.")]
     [InlineData("Alcohol is not allowed at games.")]
+    [InlineData("A student was found with a vape pen.\nPlease talk with your children about the health risks of vaping.")]
     public void PreventionAndEducationContextIsNotReported(string text)
     {
         Assert.Empty(Run(text));
@@ -94,6 +95,8 @@ public sealed class SubstanceTextRuleTests
     [InlineData("Shrimp cocktail at the staff luncheon; show your school spirit")]
     [InlineData("Room 420 is the science lab.")]
     [InlineData("Use blunt scissors in kindergarten.")]
+    [InlineData("Family resources: https://www.cdc.gov/tobacco and www.example.org/beer")]
+    [InlineData("Weed pulling day at the community garden, then a joint meeting of the garden club.")]
     public void TrapWordsAreNotSubstances(string text)
     {
         Assert.Empty(Run(text));
