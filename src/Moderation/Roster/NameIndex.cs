@@ -132,7 +132,7 @@ public sealed class NameIndex
                 gap = NameGap.Space; // "Abby St. James": an abbreviation inside a name.
             }
 
-            if (gap is not (NameGap.Space or NameGap.Comma))
+            if (gap is not (NameGap.Space or NameGap.Comma or NameGap.Lines))
             {
                 break;
             }

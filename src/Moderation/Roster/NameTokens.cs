@@ -7,7 +7,7 @@ namespace Kusd.Moderation.Roster;
 /// <summary>What separates a word from the one before it, as far as names care.</summary>
 internal enum NameGap
 {
-    /// <summary>Start of the text, or punctuation that ends a name (period, colon, brackets, two line breaks...).</summary>
+    /// <summary>Start of the text, or punctuation that ends a name (period, colon, brackets...).</summary>
     Break,
 
     /// <summary>Spaces, one line break, or a hyphen joining two parts ("Smith-Jones").</summary>
@@ -18,6 +18,9 @@ internal enum NameGap
 
     /// <summary>A period then space ("Mr. Nowak", "Emma R. Kowalski"): joins only after titles and initials.</summary>
     Period,
+
+    /// <summary>Only white space, with two or more line breaks ("Evelyn&lt;br&gt;\nBrooks" decodes so): joins roster names only.</summary>
+    Lines,
 }
 
 /// <summary>
@@ -186,9 +189,14 @@ internal static class NameTokenizer
             }
         }
 
-        if (newlines > 1 || commas + periods + hyphens > 1)
+        if (commas + periods + hyphens > 1 || (newlines > 1 && commas + periods + hyphens > 0))
         {
             return NameGap.Break;
+        }
+
+        if (newlines > 1)
+        {
+            return NameGap.Lines;
         }
 
         if (hyphens == 1)

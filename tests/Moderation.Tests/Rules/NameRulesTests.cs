@@ -55,6 +55,7 @@ public sealed class NameRulesTests
     [InlineData("José Muñoz helped.", "José Muñoz", "José M. helped.")]
     [InlineData("Jose Munoz helped.", "Jose Munoz", "Jose M. helped.")]
     [InlineData("Emma\nKowalski", "Emma\nKowalski", "Emma K.")]
+    [InlineData("Emma\n\nKowalski", "Emma\n\nKowalski", "Emma K.")]
     [InlineData("Abby St. James read a poem.", "Abby St. James", "Abby S. read a poem.")]
     [InlineData("Abby St James read a poem.", "Abby St James", "Abby S. read a poem.")]
     public async Task ElementaryFullNameIsShortenedToInitial(string text, string evidence, string fixedText)
@@ -208,16 +209,19 @@ public sealed class NameRulesTests
         Assert.Equal("Emma K.", finding.Fix!.Replacement);
     }
 
-    [Fact]
-    public async Task NamesInHtmlAreFoundAndFixedInTheSubmittedMarkup()
+    [Theory]
+    [InlineData("<p>Congratulations to <b>Emma Kowalski</b>!</p>", "Emma Kowalski", "<p>Congratulations to <b>Emma K.</b>!</p>")]
+    [InlineData("<p>Author of the week: Emma<br>\nKowalski!</p>", "Emma<br>\nKowalski", "<p>Author of the week: Emma K.!</p>")]
+    [InlineData("<p>Thanks, <em>Olivia O&#39;Brien</em></p>", "Olivia O&#39;Brien", "<p>Thanks, <em>Olivia O.</em></p>")]
+    [InlineData("<p>Go Mateo&nbsp;Garcia-Lopez!</p>", "Mateo&nbsp;Garcia-Lopez", "<p>Go Mateo G.!</p>")]
+    public async Task NamesInHtmlAreFoundAndFixedInTheSubmittedMarkup(string html, string evidence, string fixedHtml)
     {
-        var text = "<p>Congratulations to <b>Emma Kowalski</b>!</p>";
         var engine = new ModerationEngine([new StudentNameRule()], new FixedRosterProvider(Snapshot), new ModerationOptions());
 
-        var verdict = await engine.CheckAsync(new CheckRequest { Fields = [new ContentField("body", text, ContentFormat.Html)] });
+        var verdict = await engine.CheckAsync(new CheckRequest { Fields = [new ContentField("body", html, ContentFormat.Html)] });
 
         var finding = Assert.Single(verdict.Findings);
-        Assert.Equal("Emma Kowalski", finding.Evidence);
-        Assert.Equal("<p>Congratulations to <b>Emma K.</b>!</p>", verdict.Sanitized.Fields["body"]);
+        Assert.Equal(evidence, finding.Evidence);
+        Assert.Equal(fixedHtml, verdict.Sanitized.Fields["body"]);
     }
 }
