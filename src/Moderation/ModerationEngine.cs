@@ -70,6 +70,11 @@ public sealed class ModerationEngine
         timings["parse"] = parseWatch.Elapsed.TotalMilliseconds;
         var context = new CheckContext(request, fields, _roster.Current, _options) { Audit = audit ?? new CheckAudit() };
 
+        if (request.Images.Count > 0 && !_rules.Any(r => r is IImageContentRule))
+        {
+            findings.Add(Unavailable("images", "No image checker is configured here, so the images were not checked; a person must review them."));
+        }
+
         var running = new List<(IContentRule Rule, List<Finding> Found, Task Task, Stopwatch Watch)>();
         foreach (var rule in _rules)
         {

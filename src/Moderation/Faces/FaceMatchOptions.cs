@@ -1,25 +1,26 @@
 using System.ComponentModel.DataAnnotations;
+using Kusd.Moderation.Models.Faces;
 
 namespace Kusd.Moderation.Faces;
 
 /// <summary>Thresholds of the face rule. Similarities are cosine similarities of L2-normalised embeddings.</summary>
-public sealed class FaceOptions : IValidatableObject
+public sealed class FaceMatchOptions : IValidatableObject
 {
-    public const string SectionName = "Faces";
+    public const string SectionName = "FaceMatching";
 
     /// <summary>
     /// At or above this similarity a face is a restricted student's: <c>media-restriction/face</c> error.
-    /// Evidence: see models/EVALUATION.md (chosen on ../shared/eval/faces for a false-accept rate near 0.1%).
+    /// Default and its evidence: <see cref="FaceMatchThresholds.Match"/>.
     /// </summary>
     [Range(-1.0, 1.0)]
-    public double MatchThreshold { get; set; } = 0.50;
+    public double MatchThreshold { get; set; } = FaceMatchThresholds.Match;
 
     /// <summary>
     /// Between this and <see cref="MatchThreshold"/> a person must look: the same rule as a warning.
-    /// Evidence: models/EVALUATION.md (false-accept rate near 1%).
+    /// Default and its evidence: <see cref="FaceMatchThresholds.Review"/>.
     /// </summary>
     [Range(-1.0, 1.0)]
-    public double ReviewThreshold { get; set; } = 0.35;
+    public double ReviewThreshold { get; set; } = FaceMatchThresholds.Review;
 
     /// <summary>Whether sanitized images also blur faces that could not be checked (<c>face/unverified</c>).</summary>
     public bool BlurUnverifiedFaces { get; set; }

@@ -11,13 +11,13 @@ public sealed record FaceMatch(string Field, ImageRegion Region, string PersonId
 /// template of a restricted student. Callers learn where a restricted face is and how sure we are,
 /// never whose it is.
 /// </summary>
-public sealed class FaceRule : IContentRule, IModelBackedRule
+public sealed class FaceRule : IImageContentRule, IModelBackedRule
 {
     private readonly IFaceAnalyzer _analyzer;
     private readonly IFaceTemplateProvider _templates;
-    private readonly FaceOptions _options;
+    private readonly FaceMatchOptions _options;
 
-    public FaceRule(IFaceAnalyzer analyzer, IFaceTemplateProvider templates, FaceOptions options)
+    public FaceRule(IFaceAnalyzer analyzer, IFaceTemplateProvider templates, FaceMatchOptions options)
     {
         _analyzer = analyzer ?? throw new ArgumentNullException(nameof(analyzer));
         _templates = templates ?? throw new ArgumentNullException(nameof(templates));

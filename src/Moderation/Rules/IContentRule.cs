@@ -16,6 +16,9 @@ public interface IContentRule
     ValueTask AnalyzeAsync(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken);
 }
 
+/// <summary>A checker that reads images. Without one, images are never approved unseen: the engine reports <c>check/unavailable</c>.</summary>
+public interface IImageContentRule : IContentRule;
+
 /// <summary>What every checker of one check sees.</summary>
 public sealed class CheckContext
 {

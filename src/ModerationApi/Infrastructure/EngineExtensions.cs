@@ -12,7 +12,7 @@ public static class EngineExtensions
     public static IServiceCollection AddModerationEngine(this IServiceCollection services)
     {
         services.AddOptions<ModerationOptions>().BindConfiguration(ModerationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<FaceOptions>().BindConfiguration(FaceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FaceMatchOptions>().BindConfiguration(FaceMatchOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ModerationOptions>>().Value);
         services.AddSingleton(sp =>
         {
@@ -22,6 +22,16 @@ public static class EngineExtensions
             return new ModerationEngine(rules, sp.GetRequiredService<RosterDatabase>(), options, sp.GetService<IImageSanitizer>());
         });
         services.AddSingleton<IdempotencyCache>();
+
+        // The face pipeline: models load once, fail fast at start-up when a file is missing or wrong.
+        services.AddOptions<Models.Faces.FaceOptions>().BindConfiguration("Faces").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Models.Faces.FaceAnalyzer>(sp => new Models.Faces.FaceAnalyzer(sp.GetRequiredService<IOptions<Models.Faces.FaceOptions>>().Value));
+        services.AddSingleton<Models.Faces.IFaceAnalyzer>(sp => sp.GetRequiredService<Models.Faces.FaceAnalyzer>());
+        services.AddSingleton<IContentRule>(sp => new FaceRule(
+            sp.GetRequiredService<Models.Faces.IFaceAnalyzer>(),
+            sp.GetRequiredService<RosterDatabase>(),
+            sp.GetRequiredService<IOptions<FaceMatchOptions>>().Value));
+        services.AddSingleton(sp => new FaceEnrollment(sp.GetRequiredService<Models.Faces.IFaceAnalyzer>(), sp.GetRequiredService<RosterDatabase>()));
         services.AddHostedService<EngineWarmup>();
         return services;
     }
