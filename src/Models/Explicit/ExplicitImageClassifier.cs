@@ -1,8 +1,6 @@
-using Kusd.Moderation.Models.Images;
 using Kusd.Moderation.Models.Onnx;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace Kusd.Moderation.Models.Explicit;
 
@@ -40,26 +38,44 @@ public sealed class ExplicitImageClassifier : IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         var input = new float[Size * Size * 3];
-        using (var small = image.Clone(x => x.Resize(new ResizeOptions { Size = new Size(Size, Size), Mode = ResizeMode.Stretch, Sampler = KnownResamplers.Triangle })))
+        // nsfwjs resizes with tf.image.resizeBilinear(alignCorners = true), without antialiasing; the
+        // model's published behaviour (and our tfjs check) is on those pixels, so sample the same way.
+        // It also reads only 4 x 224 x 224 pixels, whatever the size of the photo.
+        var sx = (image.Width - 1) / (double)(Size - 1);
+        var sy = (image.Height - 1) / (double)(Size - 1);
+        image.ProcessPixelRows(rows =>
         {
-            small.ProcessPixelRows(rows =>
+            for (var y = 0; y < Size; y++)
             {
-                for (var y = 0; y < Size; y++)
+                var fy = y * sy;
+                var y0 = (int)fy;
+                var y1 = Math.Min(y0 + 1, image.Height - 1);
+                var wy = (float)(fy - y0);
+                var top = rows.GetRowSpan(y0);
+                var bottom = rows.GetRowSpan(y1);
+                var o = y * Size * 3;
+                for (var x = 0; x < Size; x++)
                 {
-                    var row = rows.GetRowSpan(y);
-                    var o = y * Size * 3;
-                    for (var x = 0; x < Size; x++)
-                    {
-                        input[o++] = row[x].R / 255f;
-                        input[o++] = row[x].G / 255f;
-                        input[o++] = row[x].B / 255f;
-                    }
+                    var fx = x * sx;
+                    var x0 = (int)fx;
+                    var x1 = Math.Min(x0 + 1, image.Width - 1);
+                    var wx = (float)(fx - x0);
+                    input[o++] = Lerp(top[x0].R, top[x1].R, bottom[x0].R, bottom[x1].R, wx, wy);
+                    input[o++] = Lerp(top[x0].G, top[x1].G, bottom[x0].G, bottom[x1].G, wx, wy);
+                    input[o++] = Lerp(top[x0].B, top[x1].B, bottom[x0].B, bottom[x1].B, wx, wy);
                 }
-            });
-        }
+            }
+        });
 
         var p = _model.Run(input, cancellationToken)[0];
         return new ExplicitScores(p[0], p[1], p[2], p[3], p[4]);
+    }
+
+    private static float Lerp(byte a, byte b, byte c, byte d, float wx, float wy)
+    {
+        var upper = a + ((b - a) * wx);
+        var lower = c + ((d - c) * wx);
+        return (upper + ((lower - upper) * wy)) / 255f;
     }
 
     public void Dispose()
