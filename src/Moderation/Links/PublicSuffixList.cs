@@ -16,6 +16,7 @@ internal sealed class PublicSuffixList
     private readonly HashSet<string> _rules = new(StringComparer.Ordinal);
     private readonly HashSet<string> _wildcards = new(StringComparer.Ordinal);
     private readonly HashSet<string> _exceptions = new(StringComparer.Ordinal);
+    private readonly int _maxLabels;
 
     public PublicSuffixList(TextReader reader)
     {
@@ -36,6 +37,7 @@ internal sealed class PublicSuffixList
             }
 
             rule = rule.ToLowerInvariant();
+            _maxLabels = Math.Max(_maxLabels, rule.Count(c => c == '.') + 1);
             if (rule.StartsWith('!'))
             {
                 _exceptions.Add(rule[1..]);
@@ -63,7 +65,9 @@ internal sealed class PublicSuffixList
     {
         ArgumentNullException.ThrowIfNull(host);
         var labels = host.Split('.');
-        for (var i = 0; i < labels.Length; i++)
+
+        // No rule is longer than _maxLabels (+1 under a wildcard), so a long host need not be joined from its start.
+        for (var i = Math.Max(0, labels.Length - _maxLabels - 1); i < labels.Length; i++)
         {
             var candidate = string.Join('.', labels, i, labels.Length - i);
             if (_exceptions.Contains(candidate))

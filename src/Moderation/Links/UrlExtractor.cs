@@ -46,7 +46,8 @@ internal static class UrlExtractor
     {
         ArgumentNullException.ThrowIfNull(text);
         var found = new List<UrlOccurrence>();
-        var taken = new List<(int Start, int End)>();
+        // Characters already part of a URL or an address: a later, looser pattern must not read them again.
+        var taken = new bool[text.Length];
         foreach (Match m in SchemeUrl.Matches(text))
         {
             Add(m, text, requireKnownSuffix: false);
@@ -55,7 +56,7 @@ internal static class UrlExtractor
         // After the full URLs, so that "https://kusd.edu@evil.com" is still read as a URL.
         foreach (Match m in EmailLike.Matches(text))
         {
-            taken.Add((m.Index, m.Index + m.Length));
+            taken.AsSpan(m.Index, m.Length).Fill(true);
         }
 
         foreach (Match m in WwwUrl.Matches(text))
@@ -75,7 +76,7 @@ internal static class UrlExtractor
         {
             var start = m.Index;
             var end = start + TrimmedLength(source.AsSpan(start, m.Length));
-            if (end <= start || taken.Exists(t => t.Start < end && start < t.End))
+            if (end <= start || taken.AsSpan(start, end - start).Contains(true))
             {
                 return;
             }
@@ -89,7 +90,7 @@ internal static class UrlExtractor
             var absolute = HasScheme.IsMatch(candidate) && candidate.Contains("://", StringComparison.Ordinal) ? candidate : "http://" + candidate;
             if (TryParse(absolute) is { } url)
             {
-                taken.Add((start, end));
+                taken.AsSpan(start, end - start).Fill(true);
                 found.Add(new UrlOccurrence(start, end, url));
             }
         }
@@ -131,13 +132,20 @@ internal static class UrlExtractor
             }
             else if (c is ')' or ']' or '}')
             {
+                // Wikipedia-style "Foo_(bar)" keeps its bracket; "(see x.com)" loses it.
                 var open = c switch { ')' => '(', ']' => '[', _ => '{' };
-                if (s[..end].Count(open) >= s[..end].Count(c))
+                var span = s[..end];
+                if (span.Count(open) >= span.Count(c))
                 {
                     break;
                 }
 
                 end--;
+                if (end < s.Length - 16)
+                {
+                    // A long run of closing brackets is not a URL ending worth counting again and again.
+                    break;
+                }
             }
             else
             {
@@ -161,6 +169,12 @@ internal static class UrlExtractor
         if (colon >= 0)
         {
             hostPart = hostPart[..colon];
+        }
+
+        // DNS names are at most 253 characters: anything longer is not a host (and would be costly to look up).
+        if (hostPart.Length > 253)
+        {
+            return false;
         }
 
         var tld = hostPart[(hostPart.LastIndexOf('.') + 1)..];
@@ -198,7 +212,7 @@ internal static class UrlExtractor
             return null;
         }
 
-        if (ascii.Length == 0)
+        if (ascii.Length is 0 or > 253)
         {
             return null;
         }

@@ -116,7 +116,8 @@ public sealed class EmailRule : TextRule
             var requireRoster = spelledWord && !SpelledDot.IsMatch(domain.Value);
 
             // Trailing words glued on by a missing space ("x@students.kusd.edu.Thanks") are tried off, longest first.
-            for (var count = labels.Count; count >= 2; count--)
+            // Real domains have a handful of labels; trying at most eight keeps a pathological run linear.
+            for (var count = Math.Min(labels.Count, 8); count >= 2; count--)
             {
                 var candidateDomain = string.Join('.', labels.Take(count).Select(l => text.Value.Substring(l.Start, l.Length)));
                 var address = local + "@" + candidateDomain;

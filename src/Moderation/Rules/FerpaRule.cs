@@ -21,6 +21,9 @@ public sealed class FerpaRule : TextRule
 
     // Capitalised pairs that do not start with a known first name ("Dig Pink", "Maple Grove") are weaker evidence.
     private const int WeakPersonWindow = 60;
+
+    // Longer "names" (a run of capitalised words) are not looked for: pairs are at most two words.
+    private const int MaxMentionLength = 80;
     private const int AddressContextWindow = 50;
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
@@ -340,6 +343,7 @@ public sealed class FerpaRule : TextRule
             }
         }
 
+        mentions.Sort((x, y) => x.Start.CompareTo(y.Start));
         return mentions;
     }
 
@@ -410,10 +414,29 @@ public sealed class FerpaRule : TextRule
         return end > i + 1 && Titles.Contains(text[(i + 1)..end]);
     }
 
+    // people is sorted by start; mentions are short, so only those starting within the window (plus a
+    // mention's length) can be near: a binary search keeps long fields linear.
     private static bool IsNear(List<Mention> people, int start, int end, int window, string text, bool sameLine)
     {
-        foreach (var (s, e, strong) in people)
+        var lo = 0;
+        var hi = people.Count;
+        var from = start - window - MaxMentionLength;
+        while (lo < hi)
         {
+            var mid = (lo + hi) >>> 1;
+            if (people[mid].Start < from)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        for (var i = lo; i < people.Count && people[i].Start <= end + window; i++)
+        {
+            var (s, e, strong) = people[i];
             var gapStart = Math.Min(e, start);
             var gapEnd = Math.Max(s, end);
             // A "name" that overlaps the term is the term in title case ("Breast Cancer Awareness Month").
