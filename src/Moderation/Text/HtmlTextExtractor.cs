@@ -68,6 +68,25 @@ internal sealed class HtmlTextExtractor
         extractor.Run();
     }
 
+    /// <summary>Whether a lone tag ("&lt;br&gt;", "&lt;/p&gt;", "&lt;td&gt;") separates the text around it.</summary>
+    public static bool BreaksLine(string tag)
+    {
+        var start = tag.StartsWith("</", StringComparison.Ordinal) ? 2 : tag.StartsWith('<') ? 1 : -1;
+        if (start < 0 || start >= tag.Length || !char.IsAsciiLetter(tag[start]))
+        {
+            return false;
+        }
+
+        var end = start;
+        while (end < tag.Length && !IsTagNameEnd(tag[end]))
+        {
+            end++;
+        }
+
+        var name = tag.AsSpan(start, end - start);
+        return name.Equals("br", StringComparison.OrdinalIgnoreCase) || IsBlock(name);
+    }
+
     private int Pos(int i) => _map is null ? _baseOffset + i : _map[i];
 
     private bool Skipping => _templateDepth > 0;

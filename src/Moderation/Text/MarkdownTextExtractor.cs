@@ -109,6 +109,13 @@ internal sealed class MarkdownTextExtractor
                     break;
                 case HtmlInline html when IsSourceAt(html.Tag, html.Span.Start):
                     HtmlTextExtractor.Extract(html.Tag, _output, html.Span.Start, attributesOnly: true);
+
+                    // "Evelyn<br>Brooks" or "Emma</td><td>Kowalski" are two lines to a reader, not one word.
+                    if (HtmlTextExtractor.BreaksLine(html.Tag))
+                    {
+                        target.Append('\n', html.Span.Start, html.Span.End + 1);
+                    }
+
                     break;
                 case LinkInline link:
                     var urlKind = link.IsImage ? SegmentKind.ImageSource : SegmentKind.LinkTarget;

@@ -290,6 +290,14 @@ public sealed class ContentParserTests
     }
 
     [Fact]
+    public void InlineBreakAndBlockTagsInMarkdownSeparateWords()
+    {
+        var parsed = Parse("Evelyn<br>Brooks and Emma</td><td>Kowalski but <b>Liam</b>Nguyen", ContentFormat.Markdown);
+        Assert.Equal("Evelyn\nBrooks and Emma\n\nKowalski but LiamNguyen", Assert.Single(parsed.Segments).Text);
+        Assert.Equal("Evelyn<br>Brooks", OriginalOf(parsed, SegmentKind.Visible, "Evelyn\nBrooks"));
+    }
+
+    [Fact]
     public void MarkdownWithWindowsLineEndingsMapsExactly()
     {
         var parsed = Parse("Line one\r\n**Emma** Kowalski\r\n\r\n![alt Liam](x.png)\r\n", ContentFormat.Markdown);

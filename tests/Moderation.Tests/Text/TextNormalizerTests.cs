@@ -106,6 +106,12 @@ public sealed class TextNormalizerTests
     }
 
     [Fact]
+    public void TypographicQuotesAndDashesFoldToAscii()
+    {
+        Assert.Equal("emma's \"smith-jones\" - liam", TextNormalizer.FoldString("Emma\u2019s \u201CSmith\u2013Jones\u201D \u2014 Liam"));
+    }
+
+    [Fact]
     public void NonBreakingAndWideSpacesBecomeOrdinarySpaces()
     {
         Assert.Equal("emma kowalski", TextNormalizer.FoldString("Emma\u00A0Kowalski"));
