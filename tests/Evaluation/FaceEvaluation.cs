@@ -38,7 +38,7 @@ internal static class FaceEvaluation
             : dlibArcFaceTemplate ? [FaceEmbedderKind.Dlib]
             : new[] { Enum.Parse<FaceEmbedderKind>(embedders, ignoreCase: true) };
         var detectorKinds = detectors == "all"
-            ? [FaceDetectorKind.UltraFace, FaceDetectorKind.BlazeFace, FaceDetectorKind.Both]
+            ? [FaceDetectorKind.UltraFace, FaceDetectorKind.BlazeFace]
             : new[] { Enum.Parse<FaceDetectorKind>(detectors, ignoreCase: true) };
         var bytes = entries.ToDictionary(e => e.Path, e => File.ReadAllBytes(e.Path));
         Console.WriteLine($"set: {entries.Count} photos, {entries.Count(e => e.Identity.StartsWith("group:", StringComparison.Ordinal))} group, {entries.Count(e => e.Identity == "noface")} no-face");
