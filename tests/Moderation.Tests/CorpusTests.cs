@@ -97,6 +97,38 @@ public sealed class CorpusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task EveryFindingQuotesTheFieldAtItsSpan()
+    {
+        var evaluation = await EvaluateAsync();
+        var wrong = evaluation.Results
+            .SelectMany(r => r.Verdict.Findings
+                .Where(f => f.Span is { } span && (span.End > r.Post.Body.Length || (f.Evidence is not null && f.Evidence != r.Post.Body[span.Start..span.End])))
+                .Select(f => $"{r.Post.Id} {f.RuleId} {f.Span}"))
+            .ToList();
+        Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public async Task PostsFixedAutomaticallyHaveNoErrorLeftWhenCheckedAgain()
+    {
+        var evaluation = await EvaluateAsync();
+        var engine = CorpusEvaluation.CreateEngine(CorpusData.LoadRoster());
+        var stillWrong = new List<string>();
+        foreach (var result in evaluation.Results.Where(r => r.Verdict.Decision == Decision.ApprovedWithChanges))
+        {
+            var sanitized = result.Verdict.Sanitized.Fields["body"];
+            var again = await engine.CheckAsync(new CheckRequest
+            {
+                Fields = [new ContentField("body", sanitized, result.Post.ContentFormat)],
+                Channel = result.Post.ContentChannel,
+            });
+            stillWrong.AddRange(again.Findings.Where(f => f.Severity == Severity.Error).Select(f => $"{result.Post.Id}: {f.RuleId} {f.Evidence}"));
+        }
+
+        Assert.Empty(stillWrong);
+    }
+
+    [Fact]
     public async Task EachTextRuleReachesItsPrecisionAndRecallFloorOnTheCorpus()
     {
         var evaluation = await EvaluateAsync();
@@ -155,8 +187,7 @@ internal sealed class CorpusEvaluation
 
     public static async Task<CorpusEvaluation> RunAsync(IReadOnlyList<CorpusPost> posts, Roster.Roster roster)
     {
-        var options = new ModerationOptions();
-        var engine = new ModerationEngine(DefaultRules.CreateTextRules(options), new FixedRosterProvider(new RosterSnapshot(roster)), options);
+        var engine = CreateEngine(roster);
         var results = new List<PostResult>(posts.Count);
         foreach (var post in posts)
         {
@@ -165,10 +196,16 @@ internal sealed class CorpusEvaluation
                 Fields = [new ContentField("body", post.Body, post.ContentFormat)],
                 Channel = post.ContentChannel,
             });
-            results.Add(new PostResult(post, verdict.Findings));
+            results.Add(new PostResult(post, verdict));
         }
 
         return new CorpusEvaluation(results);
+    }
+
+    public static ModerationEngine CreateEngine(Roster.Roster roster)
+    {
+        var options = new ModerationOptions();
+        return new ModerationEngine(DefaultRules.CreateTextRules(options), new FixedRosterProvider(new RosterSnapshot(roster)), options);
     }
 
     public (double Precision, double Recall, int Expected, int Found, int Hits, int TruePositives) ScoreOf(string ruleId)
@@ -306,4 +343,7 @@ internal sealed class CorpusEvaluation
     }
 }
 
-internal sealed record PostResult(CorpusPost Post, IReadOnlyList<Finding> Findings);
+internal sealed record PostResult(CorpusPost Post, Verdict Verdict)
+{
+    public IReadOnlyList<Finding> Findings => Verdict.Findings;
+}
