@@ -9,7 +9,8 @@ public static class ContentParser
     /// Splits a field into segments: plain text is one visible run; Markdown and HTML give their visible text,
     /// link and image URLs and alternative texts, every character mapped back to the field as submitted.
     /// Never throws on hostile input: Markdown that Markdig cannot take (too deeply nested) is read as plain
-    /// text, and <see cref="ParsedField.Fallback"/> says why.
+    /// text, and <see cref="ParsedField.Fallback"/> says why. HTML is read the way a browser shows it; see
+    /// <see cref="HtmlTextExtractor"/> for what counts as visible.
     /// </summary>
     public static ParsedField Parse(ContentField field)
     {
@@ -18,11 +19,7 @@ public static class ContentParser
         switch (field.Format)
         {
             case ContentFormat.Html:
-            {
-                var segments = new List<TextSegment>();
-                HtmlTextExtractor.Extract(text, segments);
-                return new ParsedField(field.Name, text, field.Format, segments);
-            }
+                return ParseHtml(field, text);
 
             case ContentFormat.Markdown:
                 return ParseMarkdown(field, text);
@@ -47,6 +44,22 @@ public static class ContentParser
         {
             // Markdig refuses input nested past its depth limit; the text is still checked, as plain text.
             return PlainText(field, text) with { Fallback = $"markdown-unparsed: {ex.GetType().Name}" };
+        }
+
+        return new ParsedField(field.Name, text, field.Format, segments);
+    }
+
+    private static ParsedField ParseHtml(ContentField field, string text)
+    {
+        var segments = new List<TextSegment>();
+        try
+        {
+            HtmlTextExtractor.Extract(text, segments);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Not expected (the extractor reads any string), but a parser bug must not let a post through unchecked.
+            return PlainText(field, text) with { Fallback = $"html-unparsed: {ex.GetType().Name}" };
         }
 
         return new ParsedField(field.Name, text, field.Format, segments);

@@ -289,7 +289,7 @@ internal sealed class HtmlTextExtractor
     {
         var nameStart = i + 1;
         var nameEnd = ReadTagName(nameStart);
-        var (after, selfClosing) = ReadAttributes(nameEnd);
+        var (after, _) = ReadAttributes(nameEnd);
         if (after < 0)
         {
             // A tag cut off by the end of the field is dropped, as browsers do; its attributes are still read.
@@ -310,18 +310,19 @@ internal sealed class HtmlTextExtractor
 
         EmitAttributes(name);
 
-        if (name is "pre" or "listing" && !selfClosing)
+        if (name is "pre" or "listing")
         {
             _preDepth++;
         }
 
-        if (name == "template" && !selfClosing)
+        // Browsers ignore "/>" on these: "<script/>" still runs to "</script>".
+        if (name == "template")
         {
             _templateDepth++;
             return after;
         }
 
-        if (_attributesOnly || selfClosing)
+        if (_attributesOnly)
         {
             return after;
         }

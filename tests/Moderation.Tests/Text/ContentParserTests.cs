@@ -157,6 +157,13 @@ public sealed class ContentParserTests
     }
 
     [Fact]
+    public void SelfClosingScriptStillHidesItsContentAsBrowsersDo()
+    {
+        var parsed = Parse("<script/>var name = 'Emma';</script><template/><p>Liam</p></template><p>Shown</p>", ContentFormat.Html);
+        Assert.Equal(["Shown"], parsed.Segments.Select(s => s.Text));
+    }
+
+    [Fact]
     public void HtmlTextareaAndLooseAngleBracketsAreText()
     {
         var parsed = Parse("<p>3 < 4 and 5 > 2</p><textarea>Emma &amp; Liam</textarea>", ContentFormat.Html);
