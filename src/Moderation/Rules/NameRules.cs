@@ -49,12 +49,30 @@ internal sealed class SegmentNames
                 if (!cache.TryGetValue(segment, out names))
                 {
                     var tokens = NameTokenizer.Tokenize(segment.Normalized);
-                    cache[segment] = names = new SegmentNames(segment, tokens, context.Roster.Names.Match(tokens));
+                    var matches = context.Roster.Names.Match(tokens);
+                    matches.RemoveAll(m => IsLowerCasePhrase(tokens, m));
+                    cache[segment] = names = new SegmentNames(segment, tokens, matches);
                 }
             }
 
             yield return names;
         }
+    }
+
+    // Names match in any case ("emma kowalski" in a caption), but "olive green paint" is prose even when a
+    // student is called Olive Green: a lower-case match whose given name is an everyday word does not count.
+    private static bool IsLowerCasePhrase(List<NameToken> tokens, NameMatch match)
+    {
+        for (var t = match.First; t <= match.Last; t++)
+        {
+            if (tokens[t].TitleCase)
+            {
+                return false;
+            }
+        }
+
+        return NameWords.EverydayWordNames.Contains(tokens[match.First].Key)
+               || NameWords.EverydayWordNames.Contains(tokens[match.Last].PossessiveKey ?? tokens[match.Last].Key);
     }
 
     /// <summary>The field span of tokens [first, last], ending where the name part of the last token ends.</summary>
@@ -126,6 +144,19 @@ internal static class NameWords
     {
         "at", "to", "in", "visited", "visit", "visiting", "near", "from", "the", "toward", "towards", "around",
         "through", "into", "on",
+    };
+
+    public static readonly HashSet<string> EverydayWordNames = new(StringComparer.Ordinal)
+    {
+        "will", "may", "june", "april", "august", "grace", "hope", "faith", "joy", "rose", "summer", "autumn", "winter",
+        "art", "bill", "mark", "pat", "sue", "rob", "don", "ray", "dawn", "eve", "lily", "ivy", "holly", "hazel", "daisy",
+        "amber", "ruby", "pearl", "jade", "crystal", "olive", "violet", "iris", "sky", "river", "storm", "hunter", "chase",
+        "wade", "grant", "dean", "drew", "jack", "frank", "gene", "guy", "sandy", "rusty", "penny", "angel", "honor",
+        "king", "earl", "duke", "noble", "sterling", "cash", "page", "field", "star", "sunny", "melody", "harmony",
+        "destiny", "journey", "reed", "rich", "miles", "price", "ford", "lane", "gray", "grey", "rocky", "bud", "buck",
+        "carol", "glen", "cliff", "dale", "forest", "young", "bob", "sage", "ash", "blue", "rain", "misty", "trinity",
+        "unity", "justice", "liberty", "patience", "green", "brown", "white", "black", "long", "short", "hill", "wood",
+        "rice", "bell", "park", "best", "little", "street", "day", "knight", "north", "west", "south", "east",
     };
 
     public static readonly HashSet<string> StudyWords = new(StringComparer.Ordinal)

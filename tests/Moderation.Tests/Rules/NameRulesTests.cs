@@ -19,6 +19,7 @@ public sealed class NameRulesTests
         "S1009,student,Ava,Anders,,03,true,\n" +
         "S1010,student,Grace,Lindqvist,,09,true,\n" +
         "S1011,student,Abigail,St. James,Abby,02,false,\n" +
+        "S1012,student,Olive,Green,,03,true,\n" +
         "T2001,staff,Karen,Mueller,,,false,\n" +
         "T2002,staff,Daniel,Nowak,,,false,\n" +
         "T2003,staff,Sam,Taylor,,,false,\n";
@@ -103,6 +104,8 @@ public sealed class NameRulesTests
     [InlineData("LIAM NOWAK ran fast.", "LIAM NOWAK")]
     [InlineData("Grace Lindqvist won the state final.", "Grace Lindqvist")]
     [InlineData("Grace L. won the state final.", "Grace L.")]
+    [InlineData("Olive Green painted the mural.", "Olive Green")]
+    [InlineData("congrats liam nowak", "liam nowak")]
     public async Task RestrictedStudentIsFlaggedInEveryNameFormWithoutFix(string text, string evidence)
     {
         var verdict = await CheckAsync(text, new MediaRestrictionNameRule());
@@ -124,6 +127,7 @@ public sealed class NameRulesTests
     [InlineData("We gave Ava a ribbon.")]
     [InlineData("Mr. Liam Nowak led the assembly.")]
     [InlineData("Liam Nowicki led the assembly.")]
+    [InlineData("We mixed olive green paint for the mural.")]
     public async Task StaffAndPartialNamesAreNotRestrictedStudents(string text)
     {
         var verdict = await CheckAsync(text, new MediaRestrictionNameRule());
