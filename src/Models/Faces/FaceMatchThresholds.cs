@@ -15,4 +15,17 @@ public static class FaceMatchThresholds
 
     /// <summary>At or above (and below <see cref="Match"/>): a person must look. TAR 100%, FAR 0.68%.</summary>
     public const double Review = 0.30;
+
+    /// <summary>
+    /// The dlib embedder's cosine similarities are compressed near 1 (same run: genuine median 0.966,
+    /// lowest 0.91; impostor median 0.836, highest 0.927): at or above, the same person (TAR 98%, FAR 0%).
+    /// </summary>
+    public const double DlibMatch = 0.93;
+
+    /// <summary>dlib review threshold: TAR 100%, FAR about 1% (threshold at FAR 1% was 0.909).</summary>
+    public const double DlibReview = 0.905;
+
+    /// <summary>The (match, review) pair measured for an embedder.</summary>
+    public static (double Match, double Review) For(FaceEmbedderKind embedder) =>
+        embedder == FaceEmbedderKind.Dlib ? (DlibMatch, DlibReview) : (Match, Review);
 }
