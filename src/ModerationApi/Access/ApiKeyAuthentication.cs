@@ -66,6 +66,9 @@ public sealed class ApiKeyAuthenticationHandler(
 
 public static class AccessExtensions
 {
+    /// <summary>Any valid key: check records are read by the key that made them and by roster administrators.</summary>
+    public const string AnyScope = "any";
+
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
@@ -74,7 +77,8 @@ public static class AccessExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.Check, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Check, Scopes.Admin))
             .AddPolicy(Scopes.Roster, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Roster, Scopes.Admin))
-            .AddPolicy(Scopes.Admin, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Admin));
+            .AddPolicy(Scopes.Admin, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Admin))
+            .AddPolicy(AnyScope, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.All));
         services.AddHostedService<FirstStartAdminKey>();
         return services;
     }

@@ -18,7 +18,6 @@ public static class ChecksApi
     {
         var group = routes.MapGroup("/v1/checks")
             .WithTags("Checks")
-            .RequireAuthorization(Scopes.Check)
             .WithKeyRateLimit();
 
         group.MapPost("/", CreateCheck)
@@ -33,12 +32,14 @@ public static class ChecksApi
                 Example body: {"fields":[{"name":"body","text":"Emma Kowalski won the spelling bee!","format":"plain"}],"channel":"website"}
                 """)
             .Accepts<CheckRequestDto>("application/json", "multipart/form-data")
+            .RequireAuthorization(Scopes.Check)
             .DisableAntiforgery();
 
         group.MapGet("/{id}", GetCheck)
             .WithName("GetCheck")
             .WithSummary("The audit record of a past check")
-            .WithDescription("Decision, findings without the submitted text, content hashes, models and timings. Keys with the roster or admin scope also see which roster person a face matched.");
+            .WithDescription("Decision, findings without the submitted text, content hashes, models and timings. A check key reads its own checks; keys with the roster or admin scope read any, and also see which roster person a face matched.")
+            .RequireAuthorization(AccessExtensions.AnyScope);
         return group;
     }
 

@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kusd.Moderation.Api.Tests;
+
+/// <summary>The real app on a loopback port, with its own data folder; speaks HTTP like any caller.</summary>
+public sealed class ApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ApiServer(WebApplication app, string dataDirectory, Uri address)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        Address = address;
+        AdminKey = File.ReadAllText(Path.Combine(dataDirectory, "admin-key.txt")).Trim();
+    }
+
+    public string DataDirectory { get; }
+
+    public Uri Address { get; }
+
+    public string AdminKey { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ApiServer> StartAsync(string? dataDirectory = null, params string[] settings)
+    {
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "kusd-api-" + Guid.NewGuid().ToString("N"));
+        string[] args = ["--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", dataDirectory, .. settings];
+        var app = ModerationApp.Create(args);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ApiServer(app, dataDirectory, new Uri(address));
+    }
+
+    public HttpClient Client(string? key = null, bool useXApiKey = false)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
+        if (key is not null)
+        {
+            if (useXApiKey)
+            {
+                client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            }
+            else
+            {
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+        }
+
+        return client;
+    }
+
+    /// <summary>A key with the given scopes, made through the API with the admin key.</summary>
+    public async Task<string> CreateKeyAsync(params string[] scopes)
+    {
+        using var admin = Client(AdminKey);
+        using var response = await admin.PostAsJsonAsync("/v1/keys", new { name = "test " + string.Join('+', scopes), scopes });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return body.GetProperty("key").GetString()!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>Test photos fetched by tests/data/fetch-photos.sh from Debian and npm packages (never committed).</summary>
+internal static class Photos
+{
+    public static byte[] Read(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
+            {
+                var path = Path.Combine(dir.FullName, "tests", "data", "photos", name);
+                return File.Exists(path)
+                    ? File.ReadAllBytes(path)
+                    : throw new FileNotFoundException($"Test photo {name} is missing: run tests/data/fetch-photos.sh first.", path);
+            }
+        }
+
+        throw new DirectoryNotFoundException("Kusd.Moderation.sln not found above the test folder.");
+    }
+}
