@@ -129,6 +129,28 @@ public sealed class CorpusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task FixesKeepEveryTagOfHtmlPosts()
+    {
+        var evaluation = await EvaluateAsync();
+        var broken = new List<string>();
+        foreach (var result in evaluation.Results.Where(r => r.Post.Format == "html" && r.Verdict.Decision == Decision.ApprovedWithChanges))
+        {
+            var before = Tags(result.Post.Body);
+            var after = Tags(result.Verdict.Sanitized.Fields["body"]);
+            if (!before.SequenceEqual(after, StringComparer.Ordinal))
+            {
+                broken.Add($"{result.Post.Id}: {string.Join("", before)} became {string.Join("", after)}");
+            }
+        }
+
+        Assert.Empty(broken);
+
+        // Tag names only: removing an address from a mailto: href is a fix, dropping a closing tag is damage.
+        static List<string> Tags(string html) =>
+            [.. System.Text.RegularExpressions.Regex.Matches(html, "</?[A-Za-z][A-Za-z0-9]*", System.Text.RegularExpressions.RegexOptions.NonBacktracking).Select(m => m.Value)];
+    }
+
+    [Fact]
     public async Task EachTextRuleReachesItsPrecisionAndRecallFloorOnTheCorpus()
     {
         var evaluation = await EvaluateAsync();
