@@ -11,6 +11,7 @@ internal static class CliRootCommand
         var root = new RootCommand("Checks web content against KUSD Policy and Rule 4226 before it is published.")
         {
             new CheckCommand(workingDirectory),
+            new RosterCommand(workingDirectory),
         };
         return root;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kusd.Moderation.Content;
+using Kusd.Moderation.Models.Images;
 
 namespace Kusd.Moderation.Cli.Checking;
 
@@ -8,6 +9,9 @@ internal sealed class CheckRunner
 {
     /// <summary>Each file is one check of one field; the name is part of the verdict's finding targets.</summary>
     public const string FieldName = "body";
+
+    /// <summary>The field an image file is checked as.</summary>
+    public const string ImageFieldName = "image";
 
     private readonly ModerationEngine _engine;
     private readonly long _maxFileSize;
@@ -57,6 +61,11 @@ internal sealed class CheckRunner
             return Failed(file, TooLarge(bytes.LongLength));
         }
 
+        if (file.IsImage)
+        {
+            return await CheckImageAsync(file, bytes, cancellationToken).ConfigureAwait(false);
+        }
+
         var source = SourceReader.Decode(bytes);
         var warnings = new List<string>();
         if (source.FirstInvalidByteOffset is { } invalidAt)
@@ -104,6 +113,24 @@ internal sealed class CheckRunner
         }
 
         return Located(file, verdict, text, warnings, fixesApplied);
+    }
+
+    private async Task<FileReport> CheckImageAsync(SourceFile file, byte[] bytes, CancellationToken cancellationToken)
+    {
+        Verdict verdict;
+        try
+        {
+            verdict = await _engine.CheckAsync(
+                new CheckRequest { Images = [new ContentImage(ImageFieldName, Path.GetFileName(file.FullPath), bytes)] },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImageRejectedException ex)
+        {
+            // The intake's messages describe the image (format, size), never its content.
+            return Failed(file, $"is not an image this tool can check: {ex.Message}");
+        }
+
+        return new FileReport { File = file, Decision = verdict.Decision, Findings = verdict.Findings };
     }
 
     private static FileReport Located(SourceFile file, Verdict verdict, string text, List<string> warnings, int? fixesApplied)

@@ -16,15 +16,24 @@ internal static class SourceDiscovery
         [".txt"] = ContentFormat.PlainText,
     };
 
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
+
     // Build output and dependencies are not the site's content, and can be huge.
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { "node_modules", "bin", "obj" };
 
     private static readonly StringComparer PathComparer = OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
-    public static IReadOnlyCollection<string> SupportedExtensions => FormatsByExtension.Keys;
+    public static IReadOnlyCollection<string> SupportedExtensions => [.. FormatsByExtension.Keys, .. ImageExtensions];
 
     public static bool TryGetFormat(string path, out ContentFormat format) =>
         FormatsByExtension.TryGetValue(Path.GetExtension(path), out format);
+
+    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path));
+
+    private static SourceFile? Classify(string fullPath, string displayPath) =>
+        TryGetFormat(fullPath, out var format) ? new SourceFile(fullPath, displayPath, format)
+        : IsImage(fullPath) ? new SourceFile(fullPath, displayPath, ContentFormat.PlainText, IsImage: true)
+        : null;
 
     public static DiscoveryResult Discover(IReadOnlyList<string> paths, string workingDirectory)
     {
@@ -36,13 +45,13 @@ internal static class SourceDiscovery
             var full = Path.GetFullPath(given, workingDirectory);
             if (File.Exists(full))
             {
-                if (!TryGetFormat(full, out var format))
+                if (Classify(full, Display(given)) is not { } file)
                 {
                     errors.Add($"{Display(given)}: not a file this tool checks (it reads {string.Join(", ", SupportedExtensions)}).");
                 }
                 else if (seen.Add(full))
                 {
-                    files.Add(new SourceFile(full, Display(given), format));
+                    files.Add(file);
                 }
             }
             else if (Directory.Exists(full))
@@ -88,9 +97,9 @@ internal static class SourceDiscovery
 
                 Walk(root, entry, given, found, errors);
             }
-            else if (TryGetFormat(entry, out var format))
+            else if (Classify(entry, Display(Path.Join(given, Path.GetRelativePath(root, entry)))) is { } file)
             {
-                found.Add(new SourceFile(entry, Display(Path.Join(given, Path.GetRelativePath(root, entry))), format));
+                found.Add(file);
             }
         }
     }

@@ -30,6 +30,12 @@ internal sealed class CheckCommand : Command
         HelpName = "FILE.csv",
     };
 
+    private readonly Option<string> _dbOption = new("--db")
+    {
+        Description = "Roster database made by 'kusd-moderate roster import': its people and the face templates of restricted students.",
+        HelpName = "FILE",
+    };
+
     private readonly Option<string> _formatOption = new("--format")
     {
         Description = "Report format.",
@@ -65,6 +71,7 @@ internal sealed class CheckCommand : Command
         _pathsArgument.Validators.Add(RejectUnknownOptions);
         Arguments.Add(_pathsArgument);
         Options.Add(_rosterOption);
+        Options.Add(_dbOption);
         Options.Add(_formatOption);
         Options.Add(_outputOption);
         Options.Add(_maxFileSizeOption);
@@ -83,6 +90,7 @@ internal sealed class CheckCommand : Command
         {
             Paths = paths is { Length: > 0 } ? paths : ["."],
             RosterPath = parseResult.GetValue(_rosterOption),
+            DatabasePath = parseResult.GetValue(_dbOption),
             Format = Formats[parseResult.GetValue(_formatOption) ?? "text"],
             OutputPath = parseResult.GetValue(_outputOption),
             MaxFileSize = parseResult.GetValue(_maxFileSizeOption),
@@ -100,6 +108,11 @@ internal sealed class CheckCommand : Command
         var rosterPath = options.RosterPath is null ? null : Path.GetFullPath(options.RosterPath, options.WorkingDirectory);
         var rosterNotes = new List<string>();
         var roster = RosterLoader.Load(rosterPath, options.RosterPath?.Replace('\\', '/') ?? string.Empty, moderation, usageErrors, rosterNotes);
+        var databasePath = options.DatabasePath is null ? null : Path.GetFullPath(options.DatabasePath, options.WorkingDirectory);
+        if (databasePath is not null && !File.Exists(databasePath))
+        {
+            usageErrors.Add($"{options.DatabasePath}: roster database not found.");
+        }
         foreach (var note in rosterNotes)
         {
             await stderr.WriteLineAsync(note).ConfigureAwait(false);
@@ -116,8 +129,12 @@ internal sealed class CheckCommand : Command
             return ExitCodes.ToolError;
         }
 
-        var engine = new ModerationEngine(DefaultRules.CreateTextRules(moderation), new FixedRosterProvider(roster), moderation);
-        var reports = await new CheckRunner(engine, options.MaxFileSize, options.Fix)
+        using var engine = EngineFactory.Create(
+            moderation,
+            roster: rosterPath is null ? null : roster,
+            databasePath,
+            withImages: discovery.Files.Any(f => f.IsImage));
+        var reports = await new CheckRunner(engine.Engine, options.MaxFileSize, options.Fix)
             .RunAsync(discovery.Files, cancellationToken).ConfigureAwait(false);
         var summary = CheckSummary.From(reports, options.Fix);
 

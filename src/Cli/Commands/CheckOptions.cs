@@ -16,6 +16,9 @@ internal sealed record CheckOptions
 
     public string? RosterPath { get; init; }
 
+    /// <summary>Roster database (<c>roster import</c>): its people for the text rules, its face templates for images.</summary>
+    public string? DatabasePath { get; init; }
+
     public ReportFormat Format { get; init; } = ReportFormat.Text;
 
     public string? OutputPath { get; init; }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kusd.Moderation.Cli.Checking;
 
 namespace Kusd.Moderation.Cli.Reporting;
@@ -24,7 +25,8 @@ internal static class TextReportWriter
     {
         var location = finding.Line is { } line && finding.Column is { } column ? $"{path}({line},{column})" : path;
         var severity = CheckSummary.ContractName(finding.Severity);
-        return $"{location}: {severity} {finding.RuleId}: {OneLine(finding.Message)}";
+        var region = finding.Region is { } r ? string.Create(CultureInfo.InvariantCulture, $" (region {r.X},{r.Y},{r.Width},{r.Height})") : string.Empty;
+        return $"{location}: {severity} {finding.RuleId}: {OneLine(finding.Message)}{region}";
     }
 
     private static string OneLine(string message) =>
