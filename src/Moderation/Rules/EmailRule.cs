@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Kusd.Moderation.Content;
 using Kusd.Moderation.Roster;
 using Kusd.Moderation.Text;
 
@@ -10,6 +11,7 @@ namespace Kusd.Moderation.Rules;
 /// <c>email/student</c>: addresses of students and their families (roster emails of students, and any
 /// address at a student email domain), including obfuscated forms ("name [at] students [dot] kusd [dot] edu",
 /// zero-width characters, entities, %40, mailto: links). District staff and unknown addresses are not reported.
+/// The fix removes the address; HTML tags inside the run are kept so the markup stays balanced.
 /// </summary>
 public sealed class EmailRule : TextRule
 {
@@ -32,6 +34,8 @@ public sealed class EmailRule : TextRule
     private static readonly Regex Separator = new(Dot, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
 
     private static readonly Regex SpelledDot = new(@"\bdot\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
+
+    private static readonly Regex Tag = new(@"<[^<>]*>", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, MatchTimeout);
 
     private static readonly ConditionalWeakTable<RosterSnapshot, FrozenSet<string>> StudentAddresses = new();
 
@@ -73,6 +77,7 @@ public sealed class EmailRule : TextRule
             {
                 if (span.Length > 0 && reported.Add(span))
                 {
+                    var evidence = field.Original[span.Start..span.End];
                     findings.Add(new Finding
                     {
                         RuleId = RuleIds.EmailStudent,
@@ -81,8 +86,8 @@ public sealed class EmailRule : TextRule
                         Policy = PolicyRefs.Email,
                         Target = FindingTarget.Text(field.Name),
                         Span = span,
-                        Evidence = field.Original[span.Start..span.End],
-                        Fix = new FindingFix(string.Empty),
+                        Evidence = evidence,
+                        Fix = new FindingFix(field.Format == ContentFormat.Html ? TagsOf(evidence) : string.Empty),
                     });
                 }
             }
@@ -133,6 +138,9 @@ public sealed class EmailRule : TextRule
 
         return spans;
     }
+
+    // "<span>name</span>@students.kusd.edu": the address goes, the markup it straddles stays balanced.
+    private static string TagsOf(string html) => string.Concat(Tag.Matches(html).Select(m => m.Value));
 
     private static bool IsStudentDomain(string domain, IReadOnlyList<string> studentDomains)
     {

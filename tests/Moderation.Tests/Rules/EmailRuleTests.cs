@@ -149,6 +149,20 @@ public sealed class EmailRuleTests
         Assert.Equal("Questions? Email  or kmueller@kusd.edu.", verdict.Sanitized.Fields["body"]);
     }
 
+    [Theory]
+    [InlineData(ContentFormat.Html, "<p>Write <a href=\"mailto:ekowalski27@students.kusd.edu?subject=Hi\">Emma</a> or ekowalski27&#64;students.kusd.edu.</p>", "<p>Write <a href=\"\">Emma</a> or .</p>")]
+    [InlineData(ContentFormat.Html, "<p>Write <span class=\"a\">ekowalski27</span>@students.kusd.edu now</p>", "<p>Write <span class=\"a\"></span> now</p>")]
+    [InlineData(ContentFormat.Markdown, "Photos to [Emma](mailto:ekowalski27@students.kusd.edu) by Friday.", "Photos to [Emma]() by Friday.")]
+    public async Task TheEngineEmptiesMailtoLinksAndRemovesEncodedAddressesFromMarkup(ContentFormat format, string text, string sanitized)
+    {
+        var engine = new ModerationEngine([new EmailRule()], new FixedRosterProvider(Roster), new ModerationOptions());
+
+        var verdict = await engine.CheckAsync(new CheckRequest { Fields = [new ContentField("body", text, format)] });
+
+        Assert.Equal(Decision.ApprovedWithChanges, verdict.Decision);
+        Assert.Equal(sanitized, verdict.Sanitized.Fields["body"]);
+    }
+
     [Fact]
     public void TheDefaultTextRulesIncludeTheEmailRule()
     {

@@ -114,6 +114,18 @@ public sealed class FerpaRuleTests
     }
 
     [Fact]
+    public async Task TheEngineFindsIdsInAnHtmlTableAndRejectsThePost()
+    {
+        const string html = "<table><tr><th>Student</th><th>Student ID</th></tr><tr><td>Priya Shah</td><td>2039981</td></tr><tr><td>Gabriel Dubois</td><td>2028876</td></tr></table>";
+        var engine = new ModerationEngine([new FerpaRule()], new FixedRosterProvider(Roster), new ModerationOptions());
+
+        var verdict = await engine.CheckAsync(new CheckRequest { Fields = [new ContentField("body", html, ContentFormat.Html)] });
+
+        Assert.Equal(Decision.Rejected, verdict.Decision);
+        Assert.Equal(["2039981", "2028876"], verdict.Findings.Select(f => f.Evidence));
+    }
+
+    [Fact]
     public void TheDefaultTextRulesIncludeTheFerpaRule()
     {
         Assert.Contains(DefaultRules.CreateTextRules(new ModerationOptions()), r => r is FerpaRule);

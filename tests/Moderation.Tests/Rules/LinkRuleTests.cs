@@ -154,6 +154,19 @@ public sealed class LinkRuleTests
     }
 
     [Fact]
+    public async Task TheEngineReadsHrefsAndImageSourcesOfHtml()
+    {
+        const string html = "<p>See <a href=\"https://coach.blogspot.com/x\">my blog</a>, <a href=\"/news\">news</a> and <a href=\"https://www.kusd.edu/\">us</a>.</p><img src=\"https://cdn.shop.com/a.jpg\" alt=\"logo\">";
+        var engine = new ModerationEngine([new LinkRule()], new Kusd.Moderation.Roster.FixedRosterProvider(Kusd.Moderation.Roster.RosterSnapshot.Empty), new ModerationOptions());
+
+        var verdict = await engine.CheckAsync(new CheckRequest { Fields = [new ContentField("body", html, ContentFormat.Html)] });
+
+        Assert.Equal(Decision.Rejected, verdict.Decision);
+        Assert.Equal(["https://coach.blogspot.com/x", "https://cdn.shop.com/a.jpg"], verdict.Findings.Select(f => f.Evidence));
+        Assert.All(verdict.Findings, f => Assert.Equal(f.Evidence, html[f.Span!.Value.Start..f.Span.Value.End]));
+    }
+
+    [Fact]
     public void TheDefaultTextRulesIncludeTheLinkRule()
     {
         Assert.Contains(DefaultRules.CreateTextRules(new ModerationOptions()), r => r is LinkRule);
