@@ -109,8 +109,6 @@ internal sealed class SegmentBuilder
         _count = 0;
     }
 
-    public void Clear() => _count = 0;
-
     private static readonly System.Buffers.SearchValues<char> LineBreaks = System.Buffers.SearchValues.Create("\r\n\t\f");
 
     private static readonly System.Buffers.SearchValues<char> WhiteSpace = System.Buffers.SearchValues.Create(" \t\n\r\f\v\u00A0");
