@@ -34,6 +34,9 @@ public sealed class ImageTextRule : IContentRule, IModelBackedRule
 
     public IReadOnlyDictionary<string, string> Models => _ocr.Models;
 
+    /// <summary>The OCR engine, for callers that want the lines themselves (evaluation, tools).</summary>
+    public OcrEngine Ocr => _ocr;
+
     public ValueTask AnalyzeAsync(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
