@@ -15,6 +15,8 @@ internal sealed class CheckCommand : Command
     {
         ["text"] = ReportFormat.Text,
         ["json"] = ReportFormat.Json,
+        ["sarif"] = ReportFormat.Sarif,
+        ["github"] = ReportFormat.Github,
     };
 
     private readonly Argument<string[]> _pathsArgument = new("PATH")
@@ -171,7 +173,7 @@ internal sealed class CheckCommand : Command
     {
         if (options.OutputPath is null)
         {
-            await WriteReportAsync(options.Format, stdout, reports, summary).ConfigureAwait(false);
+            await WriteReportAsync(options, stdout, reports, summary).ConfigureAwait(false);
             return true;
         }
 
@@ -179,7 +181,7 @@ internal sealed class CheckCommand : Command
         try
         {
             await using var file = new StreamWriter(outputPath, append: false);
-            await WriteReportAsync(options.Format, file, reports, summary).ConfigureAwait(false);
+            await WriteReportAsync(options, file, reports, summary).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -189,10 +191,12 @@ internal sealed class CheckCommand : Command
         }
     }
 
-    private static Task WriteReportAsync(ReportFormat format, TextWriter writer, IReadOnlyList<FileReport> reports, CheckSummary summary) =>
-        format switch
+    private static Task WriteReportAsync(CheckOptions options, TextWriter writer, IReadOnlyList<FileReport> reports, CheckSummary summary) =>
+        options.Format switch
         {
             ReportFormat.Json => JsonReportWriter.WriteAsync(writer, reports, summary),
+            ReportFormat.Sarif => SarifReportWriter.WriteAsync(writer, reports, RepositoryPaths.For(options.WorkingDirectory)),
+            ReportFormat.Github => GithubReportWriter.WriteAsync(writer, reports, RepositoryPaths.For(options.WorkingDirectory)),
             _ => TextReportWriter.WriteAsync(writer, reports),
         };
 

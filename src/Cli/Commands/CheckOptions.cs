@@ -4,6 +4,8 @@ internal enum ReportFormat
 {
     Text,
     Json,
+    Sarif,
+    Github,
 }
 
 /// <summary>Everything <c>kusd-moderate check</c> was asked to do, bound once from the command line.</summary>
