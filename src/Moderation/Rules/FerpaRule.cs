@@ -270,6 +270,12 @@ public sealed class FerpaRule : TextRule
                     continue;
                 }
 
+                // "Diabetes Awareness Walk", "Autism Speaks": a term inside a title-case phrase names an event or a cause.
+                if (category is not Category.Grades && IsInTitleCasePhrase(text, start, end))
+                {
+                    continue;
+                }
+
                 if (IsNear(people, start, end, PersonWindow, text, sameLine: true))
                 {
                     found.Add((start, end, category));
@@ -293,7 +299,7 @@ public sealed class FerpaRule : TextRule
 
             // An event flyer names the school or venue before its address; a home address is introduced as one.
             var isHome = Residence.IsMatch(before)
-                || (!Venue.IsMatch(before) && (SoftHome.IsMatch(before) || IsNear(people, start, end, AddressContextWindow + 30, text, sameLine: false)));
+                || (!Venue.IsMatch(before) && (SoftHome.IsMatch(before) || IsNear(people, start, end, AddressContextWindow + 30, text, sameLine: false, strongOnly: true)));
             if (isHome)
             {
                 found.Add((start, end, Category.HomeAddress));
@@ -416,7 +422,7 @@ public sealed class FerpaRule : TextRule
 
     // people is sorted by start; mentions are short, so only those starting within the window (plus a
     // mention's length) can be near: a binary search keeps long fields linear.
-    private static bool IsNear(List<Mention> people, int start, int end, int window, string text, bool sameLine)
+    private static bool IsNear(List<Mention> people, int start, int end, int window, string text, bool sameLine, bool strongOnly = false)
     {
         var lo = 0;
         var hi = people.Count;
@@ -437,6 +443,11 @@ public sealed class FerpaRule : TextRule
         for (var i = lo; i < people.Count && people[i].Start <= end + window; i++)
         {
             var (s, e, strong) = people[i];
+            if (strongOnly && !strong)
+            {
+                continue;
+            }
+
             var gapStart = Math.Min(e, start);
             var gapEnd = Math.Max(s, end);
             // A "name" that overlaps the term is the term in title case ("Breast Cancer Awareness Month").
@@ -458,6 +469,50 @@ public sealed class FerpaRule : TextRule
         }
 
         return false;
+    }
+
+    private static bool IsInTitleCasePhrase(string text, int start, int end)
+    {
+        if (end - start < 2 || !char.IsUpper(text[start]) || !char.IsLower(text[start + 1]))
+        {
+            return false;
+        }
+
+        var i = end;
+        while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        if (i > end && i < text.Length && char.IsUpper(text[i]))
+        {
+            return true;
+        }
+
+        var previous = PreviousWord(text, start);
+        return previous.Length > 1 && char.IsUpper(previous[0]) && !IsSentenceStart(text, start - previous.Length - 1);
+    }
+
+    // Whether the word ending just before position is the first of its sentence or line.
+    private static bool IsSentenceStart(string text, int position)
+    {
+        var i = position;
+        while (i >= 0 && text[i] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        while (i >= 0 && char.IsLetter(text[i]))
+        {
+            i--;
+        }
+
+        while (i >= 0 && text[i] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        return i < 0 || text[i] is '.' or '!' or '?' or '\n' or ':';
     }
 
     private static bool HasNear(Regex pattern, string text, int start, int end, int window)

@@ -77,6 +77,8 @@ public sealed class FerpaRuleTests
     [InlineData("Madison Clark won the state title in the 200 free with a 1:52.31.")]
     [InlineData("Order code EVTXP7Q9 gives 10% off; picture day is 10/2.")]
     [InlineData("October is Breast Cancer Awareness Month; the volleyball team's Dig Pink game raises money.")]
+    [InlineData("Kevin Yang won the Diabetes Awareness poster contest for his school.")]
+    [InlineData("Pancake breakfast at Tenuta's, 2995 Sheridan Rd. All are welcome.")]
     public void ProgramsStaffSchoolAddressesAndAggregatesAreNotReported(string text)
     {
         Assert.Empty(RuleHarness.Run(new FerpaRule(), RuleHarness.Plain(text), Roster));
