@@ -36,6 +36,11 @@ public static class Program
             return Detect(paths, detector ?? "UltraFace");
         }
 
+        if (args.Length >= 2 && args[0] == "tiles")
+        {
+            return TileCost(args[1]);
+        }
+
         if (args.Length >= 2 && args[0] == "latency")
         {
             return Latency(args[1]);
@@ -70,6 +75,42 @@ public static class Program
             {
                 Console.WriteLine($"{Path.GetFileName(path)}: rejected ({ex.Reason}): {ex.Message}");
             }
+        }
+
+        return ExitOk;
+    }
+
+    // CPU cost of one detector window split into tensor filling and inference.
+    private static int TileCost(string path)
+    {
+        using var image = Image.Load<Rgb24>(path);
+        var pyramid = new ImagePyramid(image);
+        using var gate = new Kusd.Moderation.Models.Onnx.InferenceGate(1);
+        var runtime = new Kusd.Moderation.Models.Onnx.OnnxRuntimeOptions();
+        var dir = Kusd.Moderation.Models.Onnx.ModelPaths.ResolveDirectory();
+        using var ultra = new UltraFaceDetector(Path.Combine(dir, UltraFaceDetector.FileName), runtime, gate);
+        using var blaze = new BlazeFaceDetector(Path.Combine(dir, BlazeFaceDetector.FileName), runtime, gate);
+        using var process = Process.GetCurrentProcess();
+        foreach (IWindowDetector detector in new IWindowDetector[] { ultra, blaze })
+        {
+            var window = new CropWindow(100, 100, 0.5f);
+            double Cpu(Action action, int n)
+            {
+                action();
+                process.Refresh();
+                var before = process.TotalProcessorTime;
+                for (var i = 0; i < n; i++)
+                {
+                    action();
+                }
+
+                process.Refresh();
+                return (process.TotalProcessorTime - before).TotalMilliseconds / n;
+            }
+
+            var fill = Cpu(() => TensorFill.Rgb(pyramid, window, detector.InputWidth, detector.InputHeight, TensorLayout.Nchw, 127f, 128f), 50);
+            var detect = Cpu(() => detector.Detect(pyramid, window, 0.7f, CancellationToken.None), 50);
+            Console.WriteLine($"{detector.Name}: fill {fill:F1} ms CPU, fill+inference+decode {detect:F1} ms CPU per window");
         }
 
         return ExitOk;

@@ -132,25 +132,61 @@ internal static class TensorFill
         var (levelScale, level) = pyramid.LevelFor(window.Scale);
         var tensor = new float[width * height * 3];
         var plane = width * height;
+        var data = level.Data;
+        var stride = level.Width * 3;
+        var inv = 1f / std;
+        // Column positions repeat on every row: compute them once.
+        var x0s = new int[width];
+        var fxs = new float[width];
+        for (var u = 0; u < width; u++)
+        {
+            var x = ((window.X0 + ((u + 0.5f) / window.Scale)) * levelScale) - 0.5f;
+            x0s[u] = (int)MathF.Floor(x);
+            fxs[u] = x - x0s[u];
+        }
+
         Span<float> rgb = stackalloc float[3];
         for (var v = 0; v < height; v++)
         {
             var y = ((window.Y0 + ((v + 0.5f) / window.Scale)) * levelScale) - 0.5f;
+            var y0 = (int)MathF.Floor(y);
+            var fy = y - y0;
+            var rowInside = y0 >= 0 && y0 + 1 < level.Height;
             for (var u = 0; u < width; u++)
             {
-                var x = ((window.X0 + ((u + 0.5f) / window.Scale)) * levelScale) - 0.5f;
-                level.SampleRgb(x, y, rgb);
-                for (var c = 0; c < 3; c++)
+                var x0 = x0s[u];
+                var fx = fxs[u];
+                float r, g, b;
+                if (rowInside && x0 >= 0 && x0 + 1 < level.Width)
                 {
-                    var value = (rgb[c] - mean) / std;
-                    if (layout == TensorLayout.Nchw)
-                    {
-                        tensor[(c * plane) + (v * width) + u] = value;
-                    }
-                    else
-                    {
-                        tensor[(((v * width) + u) * 3) + c] = value;
-                    }
+                    var i00 = (y0 * stride) + (x0 * 3);
+                    var i10 = i00 + stride;
+                    var w00 = (1 - fx) * (1 - fy);
+                    var w01 = fx * (1 - fy);
+                    var w10 = (1 - fx) * fy;
+                    var w11 = fx * fy;
+                    r = (data[i00] * w00) + (data[i00 + 3] * w01) + (data[i10] * w10) + (data[i10 + 3] * w11);
+                    g = (data[i00 + 1] * w00) + (data[i00 + 4] * w01) + (data[i10 + 1] * w10) + (data[i10 + 4] * w11);
+                    b = (data[i00 + 2] * w00) + (data[i00 + 5] * w01) + (data[i10 + 2] * w10) + (data[i10 + 5] * w11);
+                }
+                else
+                {
+                    level.SampleRgb(x0 + fx, y, rgb);
+                    (r, g, b) = (rgb[0], rgb[1], rgb[2]);
+                }
+
+                var pixel = (v * width) + u;
+                if (layout == TensorLayout.Nchw)
+                {
+                    tensor[pixel] = (r - mean) * inv;
+                    tensor[plane + pixel] = (g - mean) * inv;
+                    tensor[(2 * plane) + pixel] = (b - mean) * inv;
+                }
+                else
+                {
+                    tensor[pixel * 3] = (r - mean) * inv;
+                    tensor[(pixel * 3) + 1] = (g - mean) * inv;
+                    tensor[(pixel * 3) + 2] = (b - mean) * inv;
                 }
             }
         }
