@@ -65,7 +65,8 @@ internal static class OneRosterUsers
             var isStudent = role == "STUDENT";
             var given = RosterCsv.RequireName(row, "givenName", errors);
             var family = RosterCsv.RequireName(row, "familyName", errors);
-            var preferred = row.Get("preferredGivenName");
+            // OneRoster 1.2 added preferredFirstName; some 1.1 exports carry it early.
+            var preferred = row.Get("preferredFirstName") is { Length: > 0 } p ? p : row.Get("preferredGivenName");
             Grade? grade = null;
             var gradeText = SplitList(row.Get("grades")).FirstOrDefault() ?? string.Empty;
             if (gradeText.Length > 0)

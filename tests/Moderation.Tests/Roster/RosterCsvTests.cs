@@ -220,14 +220,15 @@ public sealed class RosterCsvTests
     [Fact]
     public void OneRosterMediaRestrictionComesFromTheConfiguredColumn()
     {
-        var csv = "sourcedId,role,givenName,familyName,grades,metadata.noMedia\n" +
-                  "stu-1,student,Emma,Kowalski,02,true\n" +
-                  "stu-2,student,Liam,Nowak,KG,\n";
+        var csv = "sourcedId,role,givenName,familyName,grades,metadata.noMedia,preferredFirstName\n" +
+                  "stu-1,student,Emma,Kowalski,02,true,Em\n" +
+                  "stu-2,student,Liam,Nowak,KG,,\n";
 
         var result = RosterCsv.Parse(new StringReader(csv), new ModerationOptions { BlankMediaRestrictionMeans = true },
             new RosterImportOptions { OneRosterMediaRestrictionColumn = "metadata.noMedia" });
 
         Assert.Equal([true, true], result.Roster!.People.Select(p => p.MediaRestriction));
+        Assert.Equal(["Em", null], result.Roster.People.Select(p => p.PreferredName));
         Assert.Empty(result.Notes);
     }
 
