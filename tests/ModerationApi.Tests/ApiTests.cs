@@ -8,7 +8,7 @@ using SixLabors.ImageSharp.Processing;
 
 namespace Kusd.Moderation.Api.Tests;
 
-public sealed class ApiServerFixture : IAsyncLifetime
+public class ApiServerFixture : IAsyncLifetime
 {
     public const string RosterCsv = """
         id,role,givenName,familyName,preferredName,grade,mediaRestriction,emails
@@ -20,9 +20,12 @@ public sealed class ApiServerFixture : IAsyncLifetime
 
     public ApiServer Server { get; private set; } = null!;
 
+    /// <summary>Extra settings of the server (the PostgreSQL fixture names its database here).</summary>
+    protected virtual string[] Settings() => [];
+
     public async Task InitializeAsync()
     {
-        Server = await ApiServer.StartAsync();
+        Server = await ApiServer.StartAsync(null, Settings());
         using var admin = Server.Client(Server.AdminKey);
         using var import = await admin.PostAsync("/v1/roster/import", new StringContent(RosterCsv, Encoding.UTF8, "text/csv"));
         import.EnsureSuccessStatusCode();
@@ -34,7 +37,36 @@ public sealed class ApiServerFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-public sealed class ApiTests(ApiServerFixture fixture) : IClassFixture<ApiServerFixture>
+/// <summary>The same API tests on PostgreSQL (KUSD_TEST_POSTGRES; CI always sets it).</summary>
+public sealed class PostgresApiServerFixture : ApiServerFixture
+{
+    protected override string[] Settings()
+    {
+        var admin = Environment.GetEnvironmentVariable("KUSD_TEST_POSTGRES");
+        if (admin is null)
+        {
+            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), "CI must run the API tests on PostgreSQL: KUSD_TEST_POSTGRES is not set.");
+            return [];
+        }
+
+        var database = "kusd_api_" + Guid.NewGuid().ToString("N");
+        using (var connection = new Npgsql.NpgsqlConnection(admin))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = $"CREATE DATABASE {database}";
+            create.ExecuteNonQuery();
+        }
+
+        return ["--Storage:PostgresConnectionString", new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString];
+    }
+}
+
+public sealed class SqliteApiTests(ApiServerFixture fixture) : ApiTests(fixture), IClassFixture<ApiServerFixture>;
+
+public sealed class PostgresApiTests(PostgresApiServerFixture fixture) : ApiTests(fixture), IClassFixture<PostgresApiServerFixture>;
+
+public abstract class ApiTests(ApiServerFixture fixture)
 {
     private ApiServer Server => fixture.Server;
 
