@@ -16,9 +16,11 @@ internal sealed class CheckRunner
     private readonly ModerationEngine _engine;
     private readonly long _maxFileSize;
     private readonly bool _fix;
+    private readonly FindingPolicy _policy;
 
-    public CheckRunner(ModerationEngine engine, long maxFileSize, bool fix)
+    public CheckRunner(ModerationEngine engine, long maxFileSize, bool fix, FindingPolicy? policy = null)
     {
+        _policy = policy ?? FindingPolicy.None;
         _engine = engine;
         _maxFileSize = maxFileSize;
         _fix = fix;
@@ -130,17 +132,19 @@ internal sealed class CheckRunner
             return Failed(file, $"is not an image this tool can check: {ex.Message}");
         }
 
-        return new FileReport { File = file, Decision = verdict.Decision, Findings = verdict.Findings };
+        var findings = _policy.Apply(verdict.Findings, text: null);
+        return new FileReport { File = file, Decision = ModerationEngine.Decide(findings), Findings = findings };
     }
 
-    private static FileReport Located(SourceFile file, Verdict verdict, string text, List<string> warnings, int? fixesApplied)
+    private FileReport Located(SourceFile file, Verdict verdict, string text, List<string> warnings, int? fixesApplied)
     {
         var lines = new LineMap(text);
+        var findings = _policy.Apply([.. verdict.Findings.Select(f => Locate(f, lines, text.Length))], text);
         return new FileReport
         {
             File = file,
-            Decision = verdict.Decision,
-            Findings = [.. verdict.Findings.Select(f => Locate(f, lines, text.Length))],
+            Decision = ModerationEngine.Decide(findings),
+            Findings = findings,
             Warnings = warnings,
             FixesApplied = fixesApplied,
         };

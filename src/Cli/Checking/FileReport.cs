@@ -17,4 +17,7 @@ internal sealed record FileReport
 
     /// <summary>How many findings <c>--fix</c> fixed in the file; null when not fixing.</summary>
     public int? FixesApplied { get; init; }
+
+    /// <summary>One per finding (see Reporting.Fingerprints), set before the baseline filters them; null until then.</summary>
+    public IReadOnlyList<string>? Fingerprints { get; init; }
 }

@@ -58,6 +58,29 @@ internal sealed class CheckCommand : Command
         CustomParser = ParseSize,
     };
 
+    private readonly Option<string> _configOption = new("--config")
+    {
+        Description = $"Repository config (default: the nearest {RepositoryConfig.FileName} above the first PATH).",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string> _baselineOption = new("--baseline")
+    {
+        Description = "Baseline file: findings recorded in it are not reported (only new ones are).",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<bool> _updateBaselineOption = new("--update-baseline")
+    {
+        Description = "Write every current finding into the --baseline file (to adopt the check without fixing history first).",
+    };
+
+    private readonly Option<string> _changedSinceOption = new("--changed-since")
+    {
+        Description = "Check only files changed against this git revision (work tree, including untracked files).",
+        HelpName = "REV",
+    };
+
     private readonly Option<bool> _fixOption = new("--fix")
     {
         Description = "Write automatic fixes (name shortening, address removal) back into the files.",
@@ -78,6 +101,10 @@ internal sealed class CheckCommand : Command
         Options.Add(_outputOption);
         Options.Add(_maxFileSizeOption);
         Options.Add(_fixOption);
+        Options.Add(_configOption);
+        Options.Add(_baselineOption);
+        Options.Add(_updateBaselineOption);
+        Options.Add(_changedSinceOption);
         SetAction((parseResult, cancellationToken) => ExecuteAsync(
             Bind(parseResult),
             parseResult.InvocationConfiguration.Output,
@@ -97,6 +124,10 @@ internal sealed class CheckCommand : Command
             OutputPath = parseResult.GetValue(_outputOption),
             MaxFileSize = parseResult.GetValue(_maxFileSizeOption),
             Fix = parseResult.GetValue(_fixOption),
+            ConfigPath = parseResult.GetValue(_configOption),
+            BaselinePath = parseResult.GetValue(_baselineOption),
+            UpdateBaseline = parseResult.GetValue(_updateBaselineOption),
+            ChangedSince = parseResult.GetValue(_changedSinceOption),
             WorkingDirectory = _workingDirectory,
         };
     }
@@ -106,7 +137,23 @@ internal sealed class CheckCommand : Command
         ArgumentNullException.ThrowIfNull(options);
         var discovery = SourceDiscovery.Discover(options.Paths, options.WorkingDirectory);
         var usageErrors = new List<string>(discovery.Errors);
-        var moderation = new ModerationOptions();
+        var configPath = options.ConfigPath is null
+            ? RepositoryConfig.Find(options.Paths, options.WorkingDirectory)
+            : Path.GetFullPath(options.ConfigPath, options.WorkingDirectory);
+        RepositoryConfig? config = null;
+        if (configPath is not null)
+        {
+            if (File.Exists(configPath))
+            {
+                config = RepositoryConfig.Load(configPath, options.ConfigPath ?? Path.GetRelativePath(options.WorkingDirectory, configPath).Replace('\\', '/'), usageErrors);
+            }
+            else
+            {
+                usageErrors.Add($"{options.ConfigPath}: config file not found.");
+            }
+        }
+
+        var moderation = config?.ToModerationOptions() ?? new ModerationOptions();
         var rosterPath = options.RosterPath is null ? null : Path.GetFullPath(options.RosterPath, options.WorkingDirectory);
         var rosterNotes = new List<string>();
         var roster = RosterLoader.Load(rosterPath, options.RosterPath?.Replace('\\', '/') ?? string.Empty, moderation, usageErrors, rosterNotes);
@@ -115,6 +162,45 @@ internal sealed class CheckCommand : Command
         {
             usageErrors.Add($"{options.DatabasePath}: roster database not found.");
         }
+
+        var baselinePath = options.BaselinePath is null ? null : Path.GetFullPath(options.BaselinePath, options.WorkingDirectory);
+        HashSet<string>? baseline = null;
+        if (baselinePath is not null && !options.UpdateBaseline)
+        {
+            try
+            {
+                baseline = Baseline.Read(baselinePath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                usageErrors.Add($"{options.BaselinePath}: cannot read the baseline ({ex.GetType().Name}).");
+            }
+        }
+        else if (options.UpdateBaseline && baselinePath is null)
+        {
+            usageErrors.Add("--update-baseline needs --baseline FILE.");
+        }
+
+        var files = discovery.Files;
+        if (config is not null)
+        {
+            var excludes = config.CreateExcludes();
+            files = [.. files.Where(f => !excludes.IsExcluded(f.FullPath))];
+        }
+
+        if (options.ChangedSince is { } revision)
+        {
+            var changed = ChangedFiles.Since(revision, options.WorkingDirectory, out var gitError);
+            if (changed is null)
+            {
+                usageErrors.Add($"--changed-since {revision}: {gitError}");
+            }
+            else
+            {
+                files = [.. files.Where(f => changed.Contains(f.FullPath))];
+            }
+        }
+
         foreach (var note in rosterNotes)
         {
             await stderr.WriteLineAsync(note).ConfigureAwait(false);
@@ -135,9 +221,10 @@ internal sealed class CheckCommand : Command
             moderation,
             roster: rosterPath is null ? null : roster,
             databasePath,
-            withImages: discovery.Files.Any(f => f.IsImage));
-        var reports = await new CheckRunner(engine.Engine, options.MaxFileSize, options.Fix)
-            .RunAsync(discovery.Files, cancellationToken).ConfigureAwait(false);
+            withImages: files.Any(f => f.IsImage));
+        var reports = await new CheckRunner(engine.Engine, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules))
+            .RunAsync(files, cancellationToken).ConfigureAwait(false);
+        reports = await ApplyBaselineAsync(options, reports, baselinePath, baseline, stderr).ConfigureAwait(false);
         var summary = CheckSummary.From(reports, options.Fix);
 
         foreach (var report in reports)
@@ -166,6 +253,53 @@ internal sealed class CheckCommand : Command
 
         await stderr.WriteLineAsync(summary.ToLine()).ConfigureAwait(false);
         return summary.ExitCode;
+    }
+
+    private static async Task<IReadOnlyList<FileReport>> ApplyBaselineAsync(
+        CheckOptions options, IReadOnlyList<FileReport> reports, string? baselinePath, HashSet<string>? baseline, TextWriter stderr)
+    {
+        var paths = RepositoryPaths.For(options.WorkingDirectory);
+        var fingerprinted = reports.Select(r => r with { Fingerprints = Fingerprints.Of(r, paths.Relative(r.File.FullPath)) }).ToList();
+        if (options.UpdateBaseline && baselinePath is not null)
+        {
+            var entries = fingerprinted.SelectMany(r => r.Findings.Select((f, i) => (paths.Relative(r.File.FullPath), f, r.Fingerprints![i]))).ToList();
+            Baseline.Write(baselinePath, entries);
+            await stderr.WriteLineAsync($"{options.BaselinePath}: baseline of {entries.Count} finding(s) written.").ConfigureAwait(false);
+            baseline = [.. entries.Select(e => e.Item3)];
+        }
+
+        if (baseline is null)
+        {
+            return fingerprinted;
+        }
+
+        var hidden = 0;
+        var result = new List<FileReport>(fingerprinted.Count);
+        foreach (var report in fingerprinted)
+        {
+            var keep = Enumerable.Range(0, report.Findings.Count).Where(i => !baseline.Contains(report.Fingerprints![i])).ToList();
+            hidden += report.Findings.Count - keep.Count;
+            if (keep.Count == report.Findings.Count)
+            {
+                result.Add(report);
+                continue;
+            }
+
+            IReadOnlyList<Finding> findings = [.. keep.Select(i => report.Findings[i])];
+            result.Add(report with
+            {
+                Findings = findings,
+                Fingerprints = [.. keep.Select(i => report.Fingerprints![i])],
+                Decision = report.Decision is null ? null : ModerationEngine.Decide(findings),
+            });
+        }
+
+        if (hidden > 0)
+        {
+            await stderr.WriteLineAsync($"{hidden} finding(s) in the baseline not reported.").ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     private static async Task<bool> WriteReportAsync(

@@ -29,6 +29,14 @@ internal sealed record CheckOptions
 
     public bool Fix { get; init; }
 
+    public string? ConfigPath { get; init; }
+
+    public string? BaselinePath { get; init; }
+
+    public bool UpdateBaseline { get; init; }
+
+    public string? ChangedSince { get; init; }
+
     /// <summary>What displayed paths are relative to and relative paths are resolved against.</summary>
     public required string WorkingDirectory { get; init; }
 }

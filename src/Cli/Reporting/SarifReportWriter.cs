@@ -33,7 +33,7 @@ internal static class SarifReportWriter
                 });
             }
 
-            var fingerprints = Fingerprints.Of(report, paths.Relative(report.File.FullPath));
+            var fingerprints = report.Fingerprints ?? Fingerprints.Of(report, paths.Relative(report.File.FullPath));
             for (var i = 0; i < report.Findings.Count; i++)
             {
                 var finding = report.Findings[i];
