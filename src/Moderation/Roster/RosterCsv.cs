@@ -86,7 +86,8 @@ public static class RosterCsv
             var hasManifest = zip.Entries.Any(e => e.Name.Equals("manifest.csv", StringComparison.OrdinalIgnoreCase));
             try
             {
-                using var entry = users.Open();
+                // The declared size can lie; the reader stops at the limit whatever the header says.
+                using var entry = new LimitedReadStream(users.Open(), importOptions.MaxZipEntryBytes);
                 using var reader = new StreamReader(entry, StrictUtf8, detectEncodingFromByteOrderMarks: true);
                 var result = ParseText(reader, options, importOptions);
                 if (result.Format != RosterFormat.OneRoster && result.Succeeded)
@@ -105,6 +106,10 @@ public static class RosterCsv
             catch (InvalidDataException)
             {
                 return RosterImportResult.Failed(RosterFormat.OneRoster, new RosterImportError(0, null, "the zip file is damaged"));
+            }
+            catch (LimitedReadStream.LimitExceededException)
+            {
+                return RosterImportResult.Failed(RosterFormat.OneRoster, new RosterImportError(0, "users.csv", "users.csv is larger than the configured limit"));
             }
         }
     }

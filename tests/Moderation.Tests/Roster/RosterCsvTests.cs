@@ -273,6 +273,25 @@ public sealed class RosterCsvTests
         Assert.Equal(2, Assert.Single(result.Errors).Line);
     }
 
+    [Fact]
+    public void ZipEntryLargerThanTheLimitIsRejected()
+    {
+        var users = "sourcedId,role,givenName,familyName,grades\n" + string.Concat(Enumerable.Range(0, 2000).Select(i => $"stu-{i},student,Emma,Kowalski,02\n"));
+
+        var result = ParseBytes(Zip(("manifest.csv", "propertyName,value\n"), ("users.csv", users)), importOptions: new RosterImportOptions { MaxZipEntryBytes = 1000 });
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("limit", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadingPastTheLimitFailsWhateverTheDeclaredSize()
+    {
+        using var limited = new LimitedReadStream(new MemoryStream(new byte[2000]), 1000);
+
+        Assert.ThrowsAny<IOException>(() => limited.CopyTo(Stream.Null));
+    }
+
     private static byte[] Zip(params (string Name, string Text)[] entries)
     {
         using var buffer = new MemoryStream();
