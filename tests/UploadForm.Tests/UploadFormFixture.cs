@@ -1,0 +1,134 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Kusd.Moderation.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Kusd.Moderation.UploadForm.Tests;
+
+/// <summary>
+/// The real API on a loopback port serving the page from src/ModerationApi/wwwroot, with a roster (an elementary
+/// student, a restricted student whose face is enrolled) and Debian's Chromium driven by Playwright.
+/// </summary>
+public sealed class UploadFormFixture : IAsyncLifetime
+{
+    public const string RosterCsv = """
+        id,role,givenName,familyName,preferredName,grade,mediaRestriction,emails
+        S1001,student,Emma,Kowalski,,02,false,ekowalski27@students.kusd.edu
+        S1003,student,Grace,Hopper,,03,true,
+        T2001,staff,Karen,Mueller,,,false,kmueller@kusd.edu
+        """;
+
+    private WebApplication? _app;
+    private IPlaywright? _playwright;
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public Uri Address { get; private set; } = null!;
+
+    public string CheckKey { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "kusd-ui-" + Guid.NewGuid().ToString("N"));
+
+    public static string ScreenshotPath(string name)
+    {
+        var dir = Path.Combine(RepoRoot, "artifacts", "screenshots");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name + ".png");
+    }
+
+    public static byte[] Photo(string name)
+    {
+        var path = Path.Combine(RepoRoot, "tests", "data", "photos", name);
+        return File.Exists(path)
+            ? File.ReadAllBytes(path)
+            : throw new FileNotFoundException($"Test photo {name} is missing: run tests/data/fetch-photos.sh first.", path);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var webRoot = Path.Combine(RepoRoot, "src", "ModerationApi", "wwwroot");
+        _app = ModerationApp.Create(["--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", DataDirectory, "--webroot", webRoot]);
+        await _app.StartAsync();
+        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        var adminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin-key.txt"))).Trim();
+        using var admin = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        using (var import = await admin.PostAsync("/v1/roster/import", new StringContent(RosterCsv, Encoding.UTF8, "text/csv")))
+        {
+            Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        }
+
+        using (var form = new MultipartFormDataContent { { new ByteArrayContent(Photo("grace_hopper_512x512.jpg")), "photo", "enrol.jpg" } })
+        using (var enrol = await admin.PostAsync("/v1/roster/people/S1003/faces", form))
+        {
+            Assert.True(enrol.IsSuccessStatusCode, await enrol.Content.ReadAsStringAsync());
+        }
+
+        using (var key = await admin.PostAsJsonAsync("/v1/keys", new { name = "upload form tests", scopes = new[] { "check" } }))
+        {
+            key.EnsureSuccessStatusCode();
+            CheckKey = (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        }
+
+        // The browser is Debian's chromium package; Playwright must never fetch its own.
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1000, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true });
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the database only leaves a temp folder behind.
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Kusd.Moderation.sln not found above the test folder.");
+    }
+}
