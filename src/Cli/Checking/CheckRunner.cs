@@ -13,15 +13,23 @@ internal sealed class CheckRunner
     /// <summary>The field an image file is checked as.</summary>
     public const string ImageFieldName = "image";
 
-    private readonly ModerationEngine _engine;
+    private readonly Func<CheckRequest, CancellationToken, Task<Verdict>> _check;
+    private readonly int _maxFieldLength;
     private readonly long _maxFileSize;
     private readonly bool _fix;
     private readonly FindingPolicy _policy;
 
     public CheckRunner(ModerationEngine engine, long maxFileSize, bool fix, FindingPolicy? policy = null)
+        : this(engine.CheckAsync, engine.Options.MaxFieldLength, maxFileSize, fix, policy)
     {
+    }
+
+    /// <param name="check">The local engine, or the API (<c>--server</c>).</param>
+    public CheckRunner(Func<CheckRequest, CancellationToken, Task<Verdict>> check, int maxFieldLength, long maxFileSize, bool fix, FindingPolicy? policy = null)
+    {
+        _check = check;
+        _maxFieldLength = maxFieldLength;
         _policy = policy ?? FindingPolicy.None;
-        _engine = engine;
         _maxFileSize = maxFileSize;
         _fix = fix;
     }
@@ -76,14 +84,23 @@ internal sealed class CheckRunner
                 $"invalid UTF-8 at byte offset {invalidAt}; checked with U+FFFD in place of the invalid bytes."));
         }
 
-        if (source.Text.Length > _engine.Options.MaxFieldLength)
+        if (source.Text.Length > _maxFieldLength)
         {
             return Failed(file, string.Create(CultureInfo.InvariantCulture,
-                $"has {source.Text.Length} characters, over the engine's limit of {_engine.Options.MaxFieldLength}."));
+                $"has {source.Text.Length} characters, over the engine's limit of {_maxFieldLength}."));
         }
 
         var text = source.Text;
-        var verdict = await CheckTextAsync(file, text, cancellationToken).ConfigureAwait(false);
+        Verdict verdict;
+        try
+        {
+            verdict = await CheckTextAsync(file, text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RemoteCheckException ex)
+        {
+            return Failed(file, $"not checked: {ex.Message}");
+        }
+
         int? fixesApplied = null;
         if (_fix)
         {
@@ -122,7 +139,7 @@ internal sealed class CheckRunner
         Verdict verdict;
         try
         {
-            verdict = await _engine.CheckAsync(
+            verdict = await _check(
                 new CheckRequest { Images = [new ContentImage(ImageFieldName, Path.GetFileName(file.FullPath), bytes)] },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -130,6 +147,10 @@ internal sealed class CheckRunner
         {
             // The intake's messages describe the image (format, size), never its content.
             return Failed(file, $"is not an image this tool can check: {ex.Message}");
+        }
+        catch (RemoteCheckException ex)
+        {
+            return Failed(file, $"not checked: {ex.Message}");
         }
 
         var findings = _policy.Apply(verdict.Findings, text: null);
@@ -151,7 +172,7 @@ internal sealed class CheckRunner
     }
 
     private Task<Verdict> CheckTextAsync(SourceFile file, string text, CancellationToken cancellationToken) =>
-        _engine.CheckAsync(new CheckRequest { Fields = [new ContentField(FieldName, text, file.Format)] }, cancellationToken);
+        _check(new CheckRequest { Fields = [new ContentField(FieldName, text, file.Format)] }, cancellationToken);
 
     private static Finding Locate(Finding finding, LineMap lines, int textLength)
     {

@@ -81,6 +81,12 @@ internal sealed class CheckCommand : Command
         HelpName = "REV",
     };
 
+    private readonly Option<string> _serverOption = new("--server")
+    {
+        Description = $"Send the files to this moderation API instead of checking locally (key from {RemoteChecker.KeyVariable}); the roster stays on the server.",
+        HelpName = "URL",
+    };
+
     private readonly Option<bool> _fixOption = new("--fix")
     {
         Description = "Write automatic fixes (name shortening, address removal) back into the files.",
@@ -105,6 +111,7 @@ internal sealed class CheckCommand : Command
         Options.Add(_baselineOption);
         Options.Add(_updateBaselineOption);
         Options.Add(_changedSinceOption);
+        Options.Add(_serverOption);
         SetAction((parseResult, cancellationToken) => ExecuteAsync(
             Bind(parseResult),
             parseResult.InvocationConfiguration.Output,
@@ -128,6 +135,8 @@ internal sealed class CheckCommand : Command
             BaselinePath = parseResult.GetValue(_baselineOption),
             UpdateBaseline = parseResult.GetValue(_updateBaselineOption),
             ChangedSince = parseResult.GetValue(_changedSinceOption),
+            Server = parseResult.GetValue(_serverOption),
+            ApiKey = Environment.GetEnvironmentVariable(RemoteChecker.KeyVariable),
             WorkingDirectory = _workingDirectory,
         };
     }
@@ -181,6 +190,26 @@ internal sealed class CheckCommand : Command
             usageErrors.Add("--update-baseline needs --baseline FILE.");
         }
 
+        Uri? server = null;
+        if (options.Server is not null)
+        {
+            if (!Uri.TryCreate(options.Server.EndsWith('/') ? options.Server : options.Server + "/", UriKind.Absolute, out server)
+                || server.Scheme is not ("http" or "https"))
+            {
+                usageErrors.Add($"--server {options.Server}: not an http(s) URL.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.ApiKey))
+            {
+                usageErrors.Add($"--server needs an API key in the {RemoteChecker.KeyVariable} environment variable.");
+            }
+
+            if (options.RosterPath is not null || options.DatabasePath is not null)
+            {
+                usageErrors.Add("--server checks with the server's roster: leave out --roster and --db.");
+            }
+        }
+
         var files = discovery.Files;
         if (config is not null)
         {
@@ -217,13 +246,24 @@ internal sealed class CheckCommand : Command
             return ExitCodes.ToolError;
         }
 
-        using var engine = EngineFactory.Create(
-            moderation,
-            roster: rosterPath is null ? null : roster,
-            databasePath,
-            withImages: files.Any(f => f.IsImage));
-        var reports = await new CheckRunner(engine.Engine, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules))
-            .RunAsync(files, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<FileReport> reports;
+        if (server is not null)
+        {
+            using var remote = new RemoteChecker(server, options.ApiKey!);
+            reports = await new CheckRunner(remote.CheckAsync, moderation.MaxFieldLength, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules))
+                .RunAsync(files, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var engine = EngineFactory.Create(
+                moderation,
+                roster: rosterPath is null ? null : roster,
+                databasePath,
+                withImages: files.Any(f => f.IsImage));
+            reports = await new CheckRunner(engine.Engine, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules))
+                .RunAsync(files, cancellationToken).ConfigureAwait(false);
+        }
+
         reports = await ApplyBaselineAsync(options, reports, baselinePath, baseline, stderr).ConfigureAwait(false);
         var summary = CheckSummary.From(reports, options.Fix);
 

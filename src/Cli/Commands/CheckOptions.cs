@@ -37,6 +37,12 @@ internal sealed record CheckOptions
 
     public string? ChangedSince { get; init; }
 
+    /// <summary>The API to send files to (<c>--server</c>) instead of checking locally.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The API key, from the environment (never a command-line argument: CI logs print those).</summary>
+    public string? ApiKey { get; init; }
+
     /// <summary>What displayed paths are relative to and relative paths are resolved against.</summary>
     public required string WorkingDirectory { get; init; }
 }
