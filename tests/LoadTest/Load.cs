@@ -215,7 +215,21 @@ internal static class Profile
             }
         }
 
+        // The same loop against the liveness probe: what HTTP alone costs on this machine right now.
+        var healthMs = 0.0;
+        for (var i = 0; i < Count; i++)
+        {
+            var sent = Stopwatch.GetTimestamp();
+            using var response = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+            _ = await response.Content.ReadAsByteArrayAsync();
+            if (i >= Count / 3)
+            {
+                healthMs += Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            }
+        }
+
         var measured = Count - (Count / 3);
+        report.Note(string.Create(CultureInfo.InvariantCulture, $"HTTP baseline: GET /health/live one at a time takes {healthMs / measured:F2} ms per round trip."));
         report.Profile(decision ?? "?", clientMs / measured, sums.ToDictionary(kv => kv.Key, kv => kv.Value / measured, StringComparer.Ordinal));
     }
 }

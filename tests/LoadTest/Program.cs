@@ -186,7 +186,7 @@ namespace Kusd.Moderation.LoadTest
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var a in (string[])[Path.GetFullPath(options.ServerDll!), "--urls", $"http://127.0.0.1:{port}", "--Storage:DataDirectory", data, "--RateLimits:PermitLimit", "100000000"])
+            foreach (var a in (string[])[Path.GetFullPath(options.ServerDll!), "--urls", $"http://127.0.0.1:{port}", "--Storage:DataDirectory", data, "--RateLimits:PermitLimit", "10000000"])
             {
                 start.ArgumentList.Add(a);
             }
@@ -230,7 +230,7 @@ namespace Kusd.Moderation.LoadTest
                 _dataDirectory = data,
                 Pid = process.Id,
                 Description = $"`dotnet {Path.GetFileName(options.ServerDll)}` started by the load test (pid {process.Id}), " +
-                    $"args: --RateLimits:PermitLimit 100000000 {string.Join(' ', options.ServerArgs)}".TrimEnd(),
+                    $"args: --RateLimits:PermitLimit 10000000 {string.Join(' ', options.ServerArgs)}".TrimEnd(),
             };
 
             using var probe = new HttpClient { BaseAddress = target.BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
