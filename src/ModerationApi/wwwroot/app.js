@@ -520,6 +520,8 @@
         link.download = cleanName(file.name, clean.contentType);
         const note = el('p', 'hint', 'Restricted faces are blurred and hidden data (such as location) is removed.');
         section.append(link, note);
+      } else if (mine.length > 0) {
+        section.append(el('p', 'hint', 'No cleaned-up copy of this photo came back: edit the photo yourself, or leave it out.'));
       }
       host.append(section);
     });
