@@ -289,6 +289,7 @@
   function waitText(response) {
     const seconds = parseInt(response.headers.get('Retry-After') || '', 10);
     if (Number.isFinite(seconds) && seconds > 0) {
+      if (seconds >= 90) return 'Wait about ' + Math.ceil(seconds / 60) + ' minutes';
       return 'Wait ' + seconds + (seconds === 1 ? ' second' : ' seconds');
     }
     return 'Wait a minute';
@@ -306,7 +307,7 @@
       case 403:
         return { title: 'This key may not run checks', detail, help: 'Ask your administrator for a key with the “check” permission.' };
       case 413:
-        return { title: 'A photo is too large', detail, help: 'Make the photo smaller (for example export it at 2000 pixels wide, or under 10 MB) and check again.' };
+        return { title: 'A photo is too large', detail, help: 'Make the photo smaller: export it at a smaller size (2000 pixels wide is plenty for the web) or as a JPEG, then check again.' };
       case 415:
         return { title: 'A file is not a photo the checker can read', detail, help: 'Choose JPEG, PNG or WebP photos. Remove any other file (documents, text, videos) from the list and check again.' };
       case 422:
