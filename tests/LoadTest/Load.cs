@@ -16,7 +16,9 @@ internal sealed record PointResult(
     double P50Ms,
     double P99Ms,
     double MaxMs,
-    double? PeakRssMiB)
+    double? PeakRssMiB,
+    double? ServerCpuMsPerRequest,
+    double ClientCpuMsPerRequest)
 {
     public double RequestsPerSecond => (Ok + Busy503WithRetryAfter + Errors.Values.Sum()) / Elapsed.TotalSeconds;
 
@@ -36,6 +38,8 @@ internal static class Runner
         var ok = 0;
         var busy = 0;
         var errors = new Dictionary<string, int>(StringComparer.Ordinal);
+        var serverCpuBefore = target.CpuTime();
+        var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
 
         async Task Worker(int index)
@@ -82,7 +86,13 @@ internal static class Runner
         var elapsed = clock.Elapsed;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         var memory = target.Memory();
-        return new PointResult(concurrency, elapsed, ok, busy, errors, Percentile(all, 0.50), Percentile(all, 0.99), all.Length > 0 ? all[^1] : 0, memory?.PeakMiB);
+        var answered = Math.Max(1, all.Length);
+        var serverCpu = target.CpuTime() - serverCpuBefore;
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore;
+        return new PointResult(
+            concurrency, elapsed, ok, busy, errors, Percentile(all, 0.50), Percentile(all, 0.99), all.Length > 0 ? all[^1] : 0, memory?.PeakMiB,
+            serverCpu is { } cpu ? cpu.TotalMilliseconds / answered : null,
+            clientCpu.TotalMilliseconds / answered);
     }
 
     private static double Percentile(double[] sorted, double p) =>
@@ -283,13 +293,20 @@ internal sealed class Report(LoadOptions options, Target target)
         }
 
         writer.WriteLine();
-        writer.WriteLine("| kind | concurrency | run | requests/s | 200 | 503 + Retry-After | other errors | p50 ms | p99 ms | max ms | server peak RSS MiB |");
-        writer.WriteLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+        writer.WriteLine("| kind | concurrency | run | requests/s | 200/s | 200 | 503 + Retry-After | other errors | p50 ms | p99 ms | max ms | server peak RSS MiB | server CPU ms/req | client CPU ms/req |");
+        writer.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (kind, repeat, p) in _points)
         {
             var errors = p.ErrorCount == 0 ? "0" : string.Join(", ", p.Errors.Select(e => $"{e.Key}×{e.Value}"));
             var rss = p.PeakRssMiB is { } m ? m.ToString("F0", CultureInfo.InvariantCulture) : "n/a";
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {p.Concurrency} | {repeat} | {p.RequestsPerSecond:F0} | {p.Ok} | {p.Busy503WithRetryAfter} | {errors} | {p.P50Ms:F1} | {p.P99Ms:F1} | {p.MaxMs:F0} | {rss} |"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {p.Concurrency} | {repeat} | {p.RequestsPerSecond:F0} | {p.OkPerSecond:F1} | {p.Ok} | {p.Busy503WithRetryAfter} | {errors} | {p.P50Ms:F1} | {p.P99Ms:F1} | {p.MaxMs:F0} | {rss} | {p.ServerCpuMsPerRequest:F2} | {p.ClientCpuMsPerRequest:F2} |"));
+        }
+
+        var cpu = _points.Where(p => p.Kind == "text" && p.Point.ServerCpuMsPerRequest > 0).Select(p => p.Point.ServerCpuMsPerRequest!.Value).DefaultIfEmpty().Min();
+        if (cpu > 0)
+        {
+            writer.WriteLine();
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The server spends at least {cpu:F2} ms of CPU per text check (its own user + system time, whatever the machine's load), so {Environment.ProcessorCount} cores given to it alone would carry at most about {Environment.ProcessorCount * 1000 / cpu:F0} text checks/s, before the load generator's own share."));
         }
 
         writer.WriteLine();
@@ -299,6 +316,6 @@ internal sealed class Report(LoadOptions options, Target target)
     private void Add(string kind, int repeat, PointResult point)
     {
         _points.Add((kind, repeat, point));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind,-5} c={point.Concurrency,3} run {repeat}: {point.RequestsPerSecond,7:F0} req/s  ok {point.Ok}  503 {point.Busy503WithRetryAfter}  errors {point.ErrorCount}  p50 {point.P50Ms:F1} ms  p99 {point.P99Ms:F1} ms  peak RSS {point.PeakRssMiB:F0} MiB"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind,-5} c={point.Concurrency,3} run {repeat}: {point.RequestsPerSecond,7:F0} req/s  ok {point.Ok}  503 {point.Busy503WithRetryAfter}  errors {point.ErrorCount}  p50 {point.P50Ms:F1} ms  p99 {point.P99Ms:F1} ms  peak RSS {point.PeakRssMiB:F0} MiB  server CPU {point.ServerCpuMsPerRequest:F2} ms/req  client CPU {point.ClientCpuMsPerRequest:F2} ms/req"));
     }
 }

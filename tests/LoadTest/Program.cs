@@ -322,6 +322,21 @@ namespace Kusd.Moderation.LoadTest
             static long Kib(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         }
 
+        /// <summary>CPU time the server has used (user + system), from /proc/PID/stat; independent of how busy the machine is.</summary>
+        public TimeSpan? CpuTime()
+        {
+            if (Pid is null || !File.Exists($"/proc/{Pid}/stat"))
+            {
+                return null;
+            }
+
+            // Fields after the ")" that closes the command name: state is 3rd, utime 14th, stime 15th (clock ticks, 100 Hz).
+            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10.0);
+        }
+
         public async ValueTask DisposeAsync()
         {
             if (_process is not null)
