@@ -12,6 +12,7 @@ internal static class CliRootCommand
         {
             new CheckCommand(workingDirectory),
             new RosterCommand(workingDirectory),
+            new BenchCommand(workingDirectory),
         };
         return root;
     }

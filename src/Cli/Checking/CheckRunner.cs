@@ -34,6 +34,9 @@ internal sealed class CheckRunner
         _fix = fix;
     }
 
+    /// <summary>Called after each file, from any thread.</summary>
+    public Action? FileDone { get; init; }
+
     public async Task<IReadOnlyList<FileReport>> RunAsync(IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
     {
         var reports = new FileReport[files.Count];
@@ -43,7 +46,10 @@ internal sealed class CheckRunner
             CancellationToken = cancellationToken,
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), parallel, async (i, token) =>
-            reports[i] = await CheckFileAsync(files[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            reports[i] = await CheckFileAsync(files[i], token).ConfigureAwait(false);
+            FileDone?.Invoke();
+        }).ConfigureAwait(false);
         return reports;
     }
 

@@ -1,4 +1,5 @@
 using Kusd.Moderation.Faces;
+using Kusd.Moderation.Images;
 using Kusd.Moderation.Models.Faces;
 using Kusd.Moderation.Roster;
 using Kusd.Moderation.Rules;
@@ -34,13 +35,18 @@ internal static class EngineFactory
             : new FixedRosterProvider(RosterSnapshot.Empty);
         var rules = new List<IContentRule>(DefaultRules.CreateTextRules(moderation));
         var owned = new List<IDisposable>();
+        IImageSanitizer? sanitizer = null;
         if (withImages)
         {
             var analyzer = new FaceAnalyzer(new FaceOptions());
             owned.Add(analyzer);
             rules.Add(new FaceRule(analyzer, database ?? (IFaceTemplateProvider)NoFaceTemplates.Instance, new FaceMatchOptions()));
+            var imageRules = ImageRules.Create(moderation);
+            owned.Add(imageRules);
+            rules.AddRange(imageRules.Rules);
+            sanitizer = imageRules.Sanitizer;
         }
 
-        return new LocalEngine(new ModerationEngine(rules, rosterProvider, moderation), owned);
+        return new LocalEngine(new ModerationEngine(rules, rosterProvider, moderation, sanitizer), owned);
     }
 }

@@ -87,6 +87,11 @@ internal sealed class CheckCommand : Command
         HelpName = "URL",
     };
 
+    private readonly Option<bool> _progressOption = new("--progress")
+    {
+        Description = "Print files checked and the rate on stderr every few seconds (on by default when stderr is a terminal).",
+    };
+
     private readonly Option<bool> _fixOption = new("--fix")
     {
         Description = "Write automatic fixes (name shortening, address removal) back into the files.",
@@ -112,6 +117,7 @@ internal sealed class CheckCommand : Command
         Options.Add(_updateBaselineOption);
         Options.Add(_changedSinceOption);
         Options.Add(_serverOption);
+        Options.Add(_progressOption);
         SetAction((parseResult, cancellationToken) => ExecuteAsync(
             Bind(parseResult),
             parseResult.InvocationConfiguration.Output,
@@ -136,6 +142,7 @@ internal sealed class CheckCommand : Command
             UpdateBaseline = parseResult.GetValue(_updateBaselineOption),
             ChangedSince = parseResult.GetValue(_changedSinceOption),
             Server = parseResult.GetValue(_serverOption),
+            Progress = parseResult.GetValue(_progressOption),
             ApiKey = Environment.GetEnvironmentVariable(RemoteChecker.KeyVariable),
             WorkingDirectory = _workingDirectory,
         };
@@ -247,10 +254,12 @@ internal sealed class CheckCommand : Command
         }
 
         IReadOnlyList<FileReport> reports;
+        var terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+        var progress = terminal || options.Progress ? new ProgressReporter(stderr, files.Count, inPlace: terminal) : null;
         if (server is not null)
         {
             using var remote = new RemoteChecker(server, options.ApiKey!);
-            reports = await new CheckRunner(remote.CheckAsync, moderation.MaxFieldLength, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules))
+            reports = await new CheckRunner(remote.CheckAsync, moderation.MaxFieldLength, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules)) { FileDone = progress is null ? null : progress.FileDone }
                 .RunAsync(files, cancellationToken).ConfigureAwait(false);
         }
         else
@@ -260,9 +269,11 @@ internal sealed class CheckCommand : Command
                 roster: rosterPath is null ? null : roster,
                 databasePath,
                 withImages: files.Any(f => f.IsImage));
-            reports = await new CheckRunner(engine.Engine, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules))
+            reports = await new CheckRunner(engine.Engine, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules)) { FileDone = progress is null ? null : progress.FileDone }
                 .RunAsync(files, cancellationToken).ConfigureAwait(false);
         }
+
+        progress?.Finish();
 
         reports = await ApplyBaselineAsync(options, reports, baselinePath, baseline, stderr).ConfigureAwait(false);
         var summary = CheckSummary.From(reports, options.Fix);

@@ -43,6 +43,8 @@ internal sealed record CheckOptions
     /// <summary>The API key, from the environment (never a command-line argument: CI logs print those).</summary>
     public string? ApiKey { get; init; }
 
+    public bool Progress { get; init; }
+
     /// <summary>What displayed paths are relative to and relative paths are resolved against.</summary>
     public required string WorkingDirectory { get; init; }
 }
