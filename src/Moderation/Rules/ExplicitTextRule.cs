@@ -6,7 +6,8 @@ namespace Kusd.Moderation.Rules;
 /// <c>explicit/text</c>: sexually explicit, pornographic and obscene language, matched on whole tokens of
 /// a curated word list (Resources/explicit-terms.txt) so that Essex or Scunthorpe never match. Explicit
 /// terms and strong profanity are errors; milder or often innocent words (ass, bastard, nude) are
-/// warnings; mild profanity (damn, crap, hell) is not reported.
+/// warnings; mild profanity (damn, crap, hell) is not reported. Clinical words (pornography, sexting)
+/// are not reported in a sentence about rules or safety ("the policy forbids pornographic material").
 /// </summary>
 public sealed class ExplicitTextRule : TextRule
 {
@@ -24,9 +25,12 @@ public sealed class ExplicitTextRule : TextRule
         {
             var normalized = segment.Normalized;
             var tokens = LexiconTokenizer.Tokenize(normalized.Value);
-            foreach (var match in Words.Value.Match(tokens))
+            var matches = Words.Value.Match(tokens);
+            foreach (var match in matches)
             {
-                if (match.Entry.Has("disguised") && !match.Disguised)
+                if (match.Entry.Tag is not ("error" or "warning")
+                    || (match.Entry.Has("disguised") && !match.Disguised)
+                    || (match.Entry.Has("clinical") && InPolicySentence(matches, tokens, match)))
                 {
                     continue;
                 }
@@ -45,5 +49,20 @@ public sealed class ExplicitTextRule : TextRule
                 });
             }
         }
+    }
+
+    // "The acceptable use policy forbids viewing pornographic material" names the thing to forbid it.
+    private static bool InPolicySentence(List<LexiconMatch> matches, List<LexiconToken> tokens, LexiconMatch hit)
+    {
+        var sentence = tokens[hit.First].Sentence;
+        foreach (var m in matches)
+        {
+            if (m.Entry.Tag == "policy" && tokens[m.First].Sentence == sentence)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -12,6 +13,8 @@ internal static class LexiconTokenizer
 {
     private const int MinSpelledOutLetters = 3;
 
+    private static readonly SearchValues<char> Letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿ");
+
     public static List<LexiconToken> Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -19,6 +22,14 @@ internal static class LexiconTokenizer
         var i = 0;
         while (i < text.Length)
         {
+            if (i + 1 < text.Length && char.IsSurrogatePair(text[i], text[i + 1]))
+            {
+                // An emoji is a word of its own: 🍺 beside "IPA" says which IPA is meant.
+                raw.Add((i, i + 2));
+                i += 2;
+                continue;
+            }
+
             if (!StartsToken(text, i))
             {
                 i++;
@@ -68,20 +79,42 @@ internal static class LexiconTokenizer
                 joined = false;
             }
 
-            CountBoundaries(text, previousEnd, start, ref sentence, ref paragraph);
-            builder.Clear();
-            for (var k = r; k <= last; k++)
+            // An emoji after "!" still belongs to the sentence it ends, so boundaries wait for the next word.
+            var emoji = end - start == 2 && char.IsSurrogatePair(text[start], text[start + 1]);
+            if (!emoji)
             {
-                builder.Append(text, raw[k].Start, raw[k].End - raw[k].Start);
+                CountBoundaries(text, previousEnd, start, ref sentence, ref paragraph);
             }
 
-            tokens.Add(Fold(builder.ToString(), start, end, joined, sentence, paragraph));
-            previousEnd = end;
+            string word;
+            if (joined)
+            {
+                builder.Clear();
+                for (var k = r; k <= last; k++)
+                {
+                    builder.Append(text, raw[k].Start, raw[k].End - raw[k].Start);
+                }
+
+                word = builder.ToString();
+            }
+            else
+            {
+                word = text[start..end];
+            }
+
+            tokens.Add(!joined && IsPlain(word)
+                ? new LexiconToken(start, end, word, Lexicon.Collapse(word), false, sentence, paragraph, null)
+                : Fold(word, start, end, joined, sentence, paragraph));
+            previousEnd = emoji ? previousEnd : end;
             r = last;
         }
 
         return tokens;
     }
+
+    // Most words need no folding: all letters, or all digits (420 stays 420).
+    private static bool IsPlain(string word) =>
+        !word.AsSpan().ContainsAnyExcept(Letters) || !word.AsSpan().ContainsAnyExceptInRange('0', '9');
 
     private static LexiconToken Fold(string raw, int start, int end, bool joined, int sentence, int paragraph)
     {

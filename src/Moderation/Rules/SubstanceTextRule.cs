@@ -77,7 +77,7 @@ public sealed class SubstanceTextRule : TextRule
         var kind = hit.Entry.Tag;
         foreach (var m in matches)
         {
-            if (m.Equals(hit) || !SameSentence(tokens, m, hit) || Distance(m, hit) > CueWindow)
+            if (m.Equals(hit) || !SameSentence(tokens, m, hit) || (Distance(m, hit) > CueWindow && !m.Entry.Has("sentence")))
             {
                 continue;
             }

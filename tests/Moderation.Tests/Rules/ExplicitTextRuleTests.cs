@@ -43,6 +43,7 @@ public sealed class ExplicitTextRuleTests
     [InlineData("what a load of sh!t", "sh!t")]
     [InlineData("Total bullshit from the refs", "bullshit")]
     [InlineData("alt: naked cheerleaders", "naked")]
+    [InlineData("That was a pornographic level of dunking tonight", "pornographic")]
     public void ExplicitTermIsAnErrorWithEvidenceAsWritten(string text, string evidence)
     {
         var finding = Assert.Single(Run(text));
@@ -92,10 +93,29 @@ public sealed class ExplicitTextRuleTests
     [InlineData("Naked mole rats can be seen with the naked eye at the zoo.")]
     [InlineData("We assess Bonner's essay; who're you?")]
     [InlineData("Poorness and passes")]
+    [InlineData("The acceptable use policy forbids viewing pornographic material on district devices.")]
+    [InlineData("Internet safety night: talking with kids about sexting and pornography")]
     [InlineData("Students learned how a penis and vagina develop in health class.")]
     public void InnocentTextIsNotExplicit(string text)
     {
         Assert.Empty(Run(text));
+    }
+
+    [Theory]
+    [InlineData("free p\u043Ern here", "p\u043Ern")]
+    [InlineData("free \uFF50\uFF4F\uFF52\uFF4E here", "\uFF50\uFF4F\uFF52\uFF4E")]
+    public void LookAlikeLettersDoNotHideAWord(string text, string evidence)
+    {
+        Assert.Equal(evidence, Assert.Single(Run(text)).Evidence);
+    }
+
+    [Fact]
+    public void ExplicitLinkTargetInHtmlIsFoundInTheHref()
+    {
+        var html = "<p>Great <a href=\"https://www.pornhub.com/x\">videos</a></p>";
+        var finding = Assert.Single(Run(new ExplicitTextRule(), html, ContentFormat.Html));
+        Assert.Equal("pornhub", finding.Evidence);
+        Assert.Equal(html.IndexOf("pornhub", StringComparison.Ordinal), finding.Span!.Value.Start);
     }
 
     [Fact]

@@ -33,6 +33,9 @@ public sealed class SubstanceTextRuleTests
     [InlineData("Snorted cocaine", "cocaine")]
     [InlineData("Sm0king w33d", "w33d")]
     [InlineData("Free beer for all parents", "beer")]
+    [InlineData("Margarita Monday for our teachers - you survived report cards! \U0001F379", "Margarita")]
+    [InlineData("Nothing beats a cold IPA after the 5K \U0001F37A", "IPA")]
+    [InlineData("Staff party: Bloody Mary bar!", "Bloody Mary")]
     [InlineData("I dare you to try a beer", "beer")]
     public void SubstanceUseIsAWarningWithEvidenceAsWritten(string text, string evidence)
     {
@@ -95,6 +98,9 @@ public sealed class SubstanceTextRuleTests
     [InlineData("Shrimp cocktail at the staff luncheon; show your school spirit")]
     [InlineData("Room 420 is the science lab.")]
     [InlineData("Use blunt scissors in kindergarten.")]
+    [InlineData("Congratulations to Margarita Lopez, our speller of the year! \U0001F389")]
+    [InlineData("Mary I of England was called Bloody Mary. Learn the IPA symbols in French class.")]
+    [InlineData("Non-alcoholic punch will be served.")]
     [InlineData("Family resources: https://www.cdc.gov/tobacco and www.example.org/beer")]
     [InlineData("Weed pulling day at the community garden, then a joint meeting of the garden club.")]
     public void TrapWordsAreNotSubstances(string text)
