@@ -389,9 +389,27 @@ public sealed class StudentNameRule : TextRule
         // "Emma Kowalski's" -> span "Emma Kowalski", fix "Emma K." (the 's stays); "Kowalskis'" -> the whole word, fix "... K.'s".
         var keepSuffixOutside = !possessive || names.Tokens[last].SuffixAfterBase;
         var span = names.Span(first, last, includeSuffix: !keepSuffixOutside);
-        var given = string.Join(' ', Enumerable.Range(givenFirst, givenLast - givenFirst + 1).Select(t => names.Written(t)));
-        var initial = char.ToUpperInvariant(names.Written(familyFirst)[0]);
-        var replacement = $"{given} {initial}." + (keepSuffixOutside ? string.Empty : "'s");
+        var givenSpan = names.Span(givenFirst, givenLast, includeSuffix: false);
+        var familySpan = names.Span(familyFirst, familyFirst, includeSuffix: false);
+        var initial = char.ToUpperInvariant(names.Written(familyFirst)[0]) + "." + (keepSuffixOutside ? string.Empty : "'s");
+        var original = field.Original;
+
+        // The fix keeps the given name as submitted and every tag inside the span ("Chloe</strong> Kaczmarek"
+        // becomes "Chloe</strong> K."), so rewriting a name never breaks the markup around it.
+        string replacement;
+        if (givenFirst == first && familyFirst == givenLast + 1)
+        {
+            replacement = original[span.Start..familySpan.Start] + initial;
+        }
+        else if (givenFirst == first)
+        {
+            replacement = original[span.Start..givenSpan.End] + TagsIn(original, givenSpan.End, familySpan.Start) + " " + initial;
+        }
+        else
+        {
+            replacement = original[givenSpan.Start..givenSpan.End] + " " + initial + TagsIn(original, span.Start, givenSpan.Start);
+        }
+
         return new Finding
         {
             RuleId = RuleIds.StudentNameElementary,
@@ -400,9 +418,34 @@ public sealed class StudentNameRule : TextRule
             Policy = PolicyRefs.PersonallyIdentifiable,
             Target = FindingTarget.Text(field.Name),
             Span = span,
-            Evidence = field.Original[span.Start..span.End],
+            Evidence = original[span.Start..span.End],
             Fix = new FindingFix(replacement),
         };
+    }
+
+    private static string TagsIn(string text, int start, int end)
+    {
+        var tags = new System.Text.StringBuilder();
+        var i = start;
+        while (i < end)
+        {
+            var open = text.IndexOf('<', i, end - i);
+            if (open < 0)
+            {
+                break;
+            }
+
+            var close = text.IndexOf('>', open, end - open);
+            if (close < 0)
+            {
+                break;
+            }
+
+            tags.Append(text, open, close - open + 1);
+            i = close + 1;
+        }
+
+        return tags.ToString();
     }
 }
 

@@ -55,8 +55,8 @@ public sealed class NameRulesTests
     [InlineData("Mateo Garcia Lopez scored.", "Mateo Garcia Lopez", "Mateo G. scored.")]
     [InlineData("José Muñoz helped.", "José Muñoz", "José M. helped.")]
     [InlineData("Jose Munoz helped.", "Jose Munoz", "Jose M. helped.")]
-    [InlineData("Emma\nKowalski", "Emma\nKowalski", "Emma K.")]
-    [InlineData("Emma\n\nKowalski", "Emma\n\nKowalski", "Emma K.")]
+    [InlineData("Emma\nKowalski", "Emma\nKowalski", "Emma\nK.")]
+    [InlineData("Emma\n\nKowalski", "Emma\n\nKowalski", "Emma\n\nK.")]
     [InlineData("Abby St. James read a poem.", "Abby St. James", "Abby S. read a poem.")]
     [InlineData("Abby St James read a poem.", "Abby St James", "Abby S. read a poem.")]
     public async Task ElementaryFullNameIsShortenedToInitial(string text, string evidence, string fixedText)
@@ -215,9 +215,12 @@ public sealed class NameRulesTests
 
     [Theory]
     [InlineData("<p>Congratulations to <b>Emma Kowalski</b>!</p>", "Emma Kowalski", "<p>Congratulations to <b>Emma K.</b>!</p>")]
-    [InlineData("<p>Author of the week: Emma<br>\nKowalski!</p>", "Emma<br>\nKowalski", "<p>Author of the week: Emma K.!</p>")]
+    [InlineData("<p>Author of the week: Emma<br>\nKowalski!</p>", "Emma<br>\nKowalski", "<p>Author of the week: Emma<br>\nK.!</p>")]
+    [InlineData("<p>Champion: <strong>Emma</strong> Kowalski</p>", "Emma</strong> Kowalski", "<p>Champion: <strong>Emma</strong> K.</p>")]
+    [InlineData("<p><b>Emma</b> <i>Rose</i> Kowalski</p>", "Emma</b> <i>Rose</i> Kowalski", "<p><b>Emma</b><i></i> K.</p>")]
+    [InlineData("<p><b>Kowalski</b>, Emma</p>", "Kowalski</b>, Emma", "<p><b>Emma K.</b></p>")]
     [InlineData("<p>Thanks, <em>Olivia O&#39;Brien</em></p>", "Olivia O&#39;Brien", "<p>Thanks, <em>Olivia O.</em></p>")]
-    [InlineData("<p>Go Mateo&nbsp;Garcia-Lopez!</p>", "Mateo&nbsp;Garcia-Lopez", "<p>Go Mateo G.!</p>")]
+    [InlineData("<p>Go Mateo&nbsp;Garcia-Lopez!</p>", "Mateo&nbsp;Garcia-Lopez", "<p>Go Mateo&nbsp;G.!</p>")]
     public async Task NamesInHtmlAreFoundAndFixedInTheSubmittedMarkup(string html, string evidence, string fixedHtml)
     {
         var engine = new ModerationEngine([new StudentNameRule()], new FixedRosterProvider(Snapshot), new ModerationOptions());
