@@ -9,7 +9,7 @@ public enum NameForm
     /// <summary>Given (or preferred) then family: "Emma Kowalski", "Em Kowalski".</summary>
     Full,
 
-    /// <summary>Family, comma, given: "Kowalski, Emma".</summary>
+    /// <summary>Family, comma, given: "Kowalski, Emma", or without the comma as class lists write it.</summary>
     Reversed,
 
     /// <summary>Given (or preferred) then the family initial: "Liam N." or "Liam N".</summary>
@@ -63,6 +63,9 @@ public sealed class NameIndex
                 var full = string.Join(' ', given.Concat(family));
                 Add(full, new NameEntry(p, NameForm.Full, given.Count, family.Count));
                 Add(string.Join(' ', family) + " , " + string.Join(' ', given), new NameEntry(p, NameForm.Reversed, given.Count, family.Count));
+
+                // Class lists sorted by surname drop the comma: "Kowalski Emma".
+                Add(string.Join(' ', family.Concat(given)), new NameEntry(p, NameForm.Reversed, given.Count, family.Count));
                 if (person.IsStudent && person.MediaRestriction)
                 {
                     Add(string.Join(' ', given) + " " + family[0][0], new NameEntry(p, NameForm.GivenInitial, given.Count, 1));

@@ -256,7 +256,8 @@ public sealed class StudentNameRule : TextRule
             return null;
         }
 
-        var entry = full.First(e => people[e.Person].IsElementaryStudent);
+        // "Lee Park" may be one student's name and another's written surname first: read it as written first.
+        var entry = full.Where(e => people[e.Person].IsElementaryStudent).OrderBy(e => e.Form).First();
         var (givenFirst, familyFirst) = entry.Form == NameForm.Full
             ? (match.First, match.Last - entry.FamilyTokens + 1)
             : (match.Last - entry.GivenTokens + 1, match.First);

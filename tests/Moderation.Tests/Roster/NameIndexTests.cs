@@ -13,7 +13,7 @@ public sealed class NameIndexTests
         var snapshot = new RosterSnapshot(new Kusd.Moderation.Roster.Roster([new Person { Id = "S1", GivenName = "Emma", FamilyName = "Kowalski", Grade = new Grade(2) }]));
 
         Assert.Same(snapshot.Names, snapshot.Names);
-        Assert.Equal(2, snapshot.Names.PhraseCount);
+        Assert.Equal(3, snapshot.Names.PhraseCount);
     }
 
     [Theory]

@@ -45,6 +45,8 @@ public sealed class NameRulesTests
     [InlineData("Emma Rose Kowalski read a poem.", "Emma Rose Kowalski", "Emma K. read a poem.")]
     [InlineData("Emma R. Kowalski read a poem.", "Emma R. Kowalski", "Emma K. read a poem.")]
     [InlineData("Winner: Kowalski, Emma (grade 2)", "Kowalski, Emma", "Winner: Emma K. (grade 2)")]
+    [InlineData("Class list:\nKowalski Emma\n", "Kowalski Emma", "Class list:\nEmma K.\n")]
+    [InlineData("Class list:\nSt. James Abigail\n", "St. James Abigail", "Class list:\nAbigail S.\n")]
     [InlineData("Emma Kowalski's drawing won.", "Emma Kowalski", "Emma K.'s drawing won.")]
     [InlineData("Emma Kowalski\u2019s drawing won.", "Emma Kowalski", "Emma K.\u2019s drawing won.")]
     [InlineData("Olivia O'Brien sang.", "Olivia O'Brien", "Olivia O. sang.")]
