@@ -30,7 +30,14 @@ public sealed class UploadFormFixture : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    public const int MaxImageBytes = 500_000;
+
+    /// <summary>Requests per key per 120 s: enough for every test on the shared key.</summary>
+    public const int PermitLimit = 60;
+
     public string CheckKey { get; private set; } = "";
+
+    public string AdminKey { get; private set; } = "";
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -54,13 +61,18 @@ public sealed class UploadFormFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var webRoot = Path.Combine(RepoRoot, "src", "ModerationApi", "wwwroot");
-        _app = ModerationApp.Create(["--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", DataDirectory, "--webroot", webRoot]);
+        // Small limits so the page meets a real 413 (astronaut.png is 790 KB) and a real 429 (a key used up on purpose).
+        _app = ModerationApp.Create([
+            "--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", DataDirectory, "--webroot", webRoot,
+            "--Limits:MaxImageBytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--RateLimits:PermitLimit", PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--RateLimits:WindowSeconds", "120",
+        ]);
         await _app.StartAsync();
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-        var adminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin-key.txt"))).Trim();
-        using var admin = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin-key.txt"))).Trim();
+        using var admin = Client(AdminKey);
         using (var import = await admin.PostAsync("/v1/roster/import", new StringContent(RosterCsv, Encoding.UTF8, "text/csv")))
         {
             Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
@@ -72,11 +84,7 @@ public sealed class UploadFormFixture : IAsyncLifetime
             Assert.True(enrol.IsSuccessStatusCode, await enrol.Content.ReadAsStringAsync());
         }
 
-        using (var key = await admin.PostAsJsonAsync("/v1/keys", new { name = "upload form tests", scopes = new[] { "check" } }))
-        {
-            key.EnsureSuccessStatusCode();
-            CheckKey = (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        }
+        CheckKey = await CreateCheckKeyAsync("upload form tests");
 
         // The browser is Debian's chromium package; Playwright must never fetch its own.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
@@ -87,6 +95,21 @@ public sealed class UploadFormFixture : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    }
+
+    public HttpClient Client(string key)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public async Task<string> CreateCheckKeyAsync(string name)
+    {
+        using var admin = Client(AdminKey);
+        using var key = await admin.PostAsJsonAsync("/v1/keys", new { name, scopes = new[] { "check" } });
+        key.EnsureSuccessStatusCode();
+        return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
     public async Task<IPage> NewPageAsync(int width = 1000, int height = 900)

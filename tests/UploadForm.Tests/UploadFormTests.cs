@@ -55,24 +55,33 @@ public class UploadFormTests(UploadFormFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
-    public async Task AnEnrolledRestrictedFaceIsBoxedListedAndRejectedWithACleanCopyToDownload()
+    public async Task AnEnrolledRestrictedFaceIsBoxedListedAndOfferedBlurredForDownload()
     {
         var page = await fixture.NewPageAsync();
         await page.GotoAsync(fixture.Address.ToString());
         await SignInAsync(page);
-        await page.Locator("#files").SetInputFilesAsync(new FilePayload { Name = "assembly.jpg", MimeType = "image/jpeg", Buffer = UploadFormFixture.Photo("grace_hopper_512x512.jpg") });
-        await Assertions.Expect(page.Locator("#file-list")).ToContainTextAsync("assembly.jpg");
-        await CheckAsync(page);
+        await page.Locator("#files").SetInputFilesAsync(new FilePayload[]
+        {
+            new() { Name = "assembly.jpg", MimeType = "image/jpeg", Buffer = UploadFormFixture.Photo("grace_hopper_512x512.jpg") },
+            new() { Name = "glacier.jpg", MimeType = "image/jpeg", Buffer = UploadFormFixture.Photo("640px-IceBlockNearJoekullsarlon.jpg") },
+        });
+        await Assertions.Expect(page.Locator("#file-list li")).ToHaveCountAsync(2);
+        var response = await page.RunAndWaitForResponseAsync(() => CheckAsync(page), r => r.Url.EndsWith("/v1/checks", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator(".image-result")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".image-result").Nth(1)).ToContainTextAsync("Nothing to change in this photo");
 
-        await Assertions.Expect(page.Locator("#decision")).ToContainTextAsync("Do not publish");
-        Assert.Contains("decision-rejected", await page.Locator("#decision").GetAttributeAsync("class"));
+        // DESIGN.md: rejected, or approvedWithChanges once the face is blurred in the sanitized copy the form asks for.
+        var decision = (await response.JsonAsync())!.Value.GetProperty("decision").GetString();
+        Assert.Contains(decision, new[] { "rejected", "approvedWithChanges" });
+        await Assertions.Expect(page.Locator("#decision")).ToContainTextAsync(decision == "rejected" ? "Do not publish" : "Ready to publish after the changes");
+        Assert.Contains("decision-" + decision, await page.Locator("#decision").GetAttributeAsync("class"), StringComparison.Ordinal);
         var box = page.Locator(".image-result .box-restricted");
         await Assertions.Expect(box).ToHaveCountAsync(1);
         await Assertions.Expect(box).ToContainTextAsync("Restricted");
         var size = await box.BoundingBoxAsync();
         Assert.NotNull(size);
         Assert.True(size.Width > 20 && size.Height > 20, $"The face box is {size.Width}x{size.Height}.");
-        await Assertions.Expect(page.Locator(".image-result .findings")).ToContainTextAsync("Box 1 (Restricted, solid thick box)");
+        await Assertions.Expect(page.Locator(".image-result .findings").First).ToContainTextAsync("Box 1 (Restricted, solid thick box)");
         await AssertNoSeriousAxeViolationsAsync(page, "image results");
         await page.ScreenshotAsync(new() { Path = UploadFormFixture.ScreenshotPath("4-image-results"), FullPage = true });
 
@@ -102,6 +111,63 @@ public class UploadFormTests(UploadFormFixture fixture, ITestOutputHelper output
         Assert.Equal("error", await page.EvaluateAsync<string>("document.activeElement.id"));
         await AssertNoSeriousAxeViolationsAsync(page, "error");
         await page.ScreenshotAsync(new() { Path = UploadFormFixture.ScreenshotPath("5-error-not-an-image"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task APhotoTooLargeForTheServiceSaysToMakeItSmaller()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Address.ToString());
+        await SignInAsync(page);
+        var big = UploadFormFixture.Photo("astronaut.png");
+        Assert.True(big.Length > UploadFormFixture.MaxImageBytes);
+        await page.Locator("#files").SetInputFilesAsync(new FilePayload { Name = "astronaut.png", MimeType = "image/png", Buffer = big });
+        await CheckAsync(page, expectResults: false);
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("A photo is too large");
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("Make the photo smaller");
+    }
+
+    [Fact]
+    public async Task TooManyChecksSayHowLongToWaitFromRetryAfter()
+    {
+        var key = await fixture.CreateCheckKeyAsync("used up");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Address.ToString());
+        await page.GetByLabel("API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+
+        using var client = fixture.Client(key);
+        for (var i = 0; i < UploadFormFixture.PermitLimit; i++)
+        {
+            using var spent = await client.GetAsync(new Uri("/v1/checks/none", UriKind.Relative));
+        }
+
+        await page.GetByLabel("Caption").FillAsync(Caption);
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Check the post" }).ClickAsync(),
+            r => r.Url.EndsWith("/v1/checks", StringComparison.Ordinal));
+        Assert.Equal(429, response.Status);
+        var seconds = int.Parse(await response.HeaderValueAsync("retry-after") ?? "", System.Globalization.CultureInfo.InvariantCulture);
+        var wait = seconds >= 90 ? $"Wait about {(seconds + 59) / 60} minutes" : $"Wait {seconds} second";
+        var error = page.Locator("#error");
+        await Assertions.Expect(error).ToContainTextAsync("Too many checks");
+        await Assertions.Expect(error).ToContainTextAsync(wait);
+        await Assertions.Expect(error).ToContainTextAsync("still in the form");
+        Assert.Equal(Caption, await page.Locator("#caption").InputValueAsync());
+    }
+
+    [Fact]
+    public async Task APhotoDroppedOnTheDropZoneJoinsTheList()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Address.ToString());
+        await SignInAsync(page);
+        var transfer = await page.EvaluateHandleAsync(
+            "() => { const t = new DataTransfer(); t.items.add(new File(['not checked here'], 'dropped.jpg', { type: 'image/jpeg' })); return t; }");
+        await page.DispatchEventAsync("#drop", "drop", new { dataTransfer = transfer });
+        await Assertions.Expect(page.Locator("#file-list")).ToContainTextAsync("dropped.jpg");
+        await Assertions.Expect(page.Locator("#announce")).ToContainTextAsync("1 photo ready");
     }
 
     [Fact]
