@@ -82,7 +82,9 @@ public sealed class Database
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 5000";
+        // WAL with synchronous=NORMAL cannot corrupt the file; a power cut may lose the last few
+        // commits. The load test measured ~4 ms of forced disk write per check record with FULL.
+        pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL";
         pragma.ExecuteNonQuery();
         return connection;
     }

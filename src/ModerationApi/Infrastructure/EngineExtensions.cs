@@ -1,5 +1,7 @@
 using Kusd.Moderation.Api.Checks;
 using Kusd.Moderation.Faces;
+using Kusd.Moderation.Images;
+using Kusd.Moderation.Providers;
 using Kusd.Moderation.Rules;
 using Kusd.Moderation.Storage;
 using Microsoft.Extensions.Options;
@@ -17,11 +19,29 @@ public static class EngineExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<ModerationOptions>();
-            var rules = new List<IContentRule>(DefaultRules.CreateTextRules(options));
+            var textRules = DefaultRules.CreateTextRules(options);
+            var images = sp.GetRequiredService<ImageRuleSet>();
+            var rules = new List<IContentRule>(textRules);
             rules.AddRange(sp.GetServices<IContentRule>());
-            return new ModerationEngine(rules, sp.GetRequiredService<RosterDatabase>(), options, sp.GetService<IImageSanitizer>());
+            rules.AddRange(images.Rules);
+            var azure = AzureContentSafetyRule.CreateIfConfigured(sp.GetRequiredService<IOptions<AzureContentSafetyOptions>>().Value);
+            if (azure is not null)
+            {
+                rules.Add(azure);
+            }
+
+            return new ModerationEngine(rules, sp.GetRequiredService<RosterDatabase>(), options, images.Sanitizer);
         });
         services.AddSingleton<IdempotencyCache>();
+
+        // The optional cloud check: off unless an endpoint and key are configured.
+        services.AddOptions<AzureContentSafetyOptions>().BindConfiguration(AzureContentSafetyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // explicit/image, text inside images (OCR), metadata, and sanitized images.
+        services.AddOptions<ImageRuleOptions>().BindConfiguration(ImageRuleOptions.SectionName).ValidateOnStart();
+        services.AddSingleton(sp => ImageRules.Create(
+            sp.GetRequiredService<ModerationOptions>(),
+            sp.GetRequiredService<IOptions<ImageRuleOptions>>().Value));
 
         // The face pipeline: models load once, fail fast at start-up when a file is missing or wrong.
         services.AddOptions<Models.Faces.FaceOptions>().BindConfiguration("Faces").ValidateDataAnnotations().ValidateOnStart();
