@@ -10,24 +10,28 @@ public sealed class FaceMatchOptions : IValidatableObject
 
     /// <summary>
     /// At or above this similarity a face is a restricted student's: <c>media-restriction/face</c> error.
-    /// Default and its evidence: <see cref="FaceMatchThresholds.Match"/>.
+    /// Unset: the value measured for the configured embedder, with its evidence, in <see cref="FaceMatchThresholds"/>.
     /// </summary>
     [Range(-1.0, 1.0)]
-    public double MatchThreshold { get; set; } = FaceMatchThresholds.Match;
+    public double? MatchThreshold { get; set; }
 
     /// <summary>
     /// Between this and <see cref="MatchThreshold"/> a person must look: the same rule as a warning.
-    /// Default and its evidence: <see cref="FaceMatchThresholds.Review"/>.
+    /// Unset: the value measured for the configured embedder (<see cref="FaceMatchThresholds"/>).
     /// </summary>
     [Range(-1.0, 1.0)]
-    public double ReviewThreshold { get; set; } = FaceMatchThresholds.Review;
+    public double? ReviewThreshold { get; set; }
 
-    /// <summary>Whether sanitized images also blur faces that could not be checked (<c>face/unverified</c>).</summary>
-    public bool BlurUnverifiedFaces { get; set; }
+    /// <summary>The thresholds to use with <paramref name="embedder"/>: configured values win over measured ones.</summary>
+    public (double Match, double Review) Resolve(FaceEmbedderKind embedder)
+    {
+        var measured = FaceMatchThresholds.For(embedder);
+        return (MatchThreshold ?? measured.Match, ReviewThreshold ?? measured.Review);
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (ReviewThreshold > MatchThreshold)
+        if (ReviewThreshold is not null && MatchThreshold is not null && ReviewThreshold > MatchThreshold)
         {
             yield return new ValidationResult("The review threshold must not be above the match threshold.", [nameof(ReviewThreshold)]);
         }

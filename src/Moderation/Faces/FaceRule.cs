@@ -15,13 +15,15 @@ public sealed class FaceRule : IImageContentRule, IModelBackedRule
 {
     private readonly IFaceAnalyzer _analyzer;
     private readonly IFaceTemplateProvider _templates;
-    private readonly FaceMatchOptions _options;
+    private readonly double _match;
+    private readonly double _review;
 
-    public FaceRule(IFaceAnalyzer analyzer, IFaceTemplateProvider templates, FaceMatchOptions options)
+    public FaceRule(IFaceAnalyzer analyzer, IFaceTemplateProvider templates, FaceMatchOptions options, FaceEmbedderKind embedder = FaceEmbedderKind.ArcFace)
     {
         _analyzer = analyzer ?? throw new ArgumentNullException(nameof(analyzer));
         _templates = templates ?? throw new ArgumentNullException(nameof(templates));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
+        ArgumentNullException.ThrowIfNull(options);
+        (_match, _review) = options.Resolve(embedder);
     }
 
     public string Name => "faces";
@@ -78,9 +80,9 @@ public sealed class FaceRule : IImageContentRule, IModelBackedRule
                 }
 
                 var (index, similarity) = templates.Index.Best(face.Embedding);
-                if (similarity >= _options.ReviewThreshold)
+                if (similarity >= _review)
                 {
-                    var isMatch = similarity >= _options.MatchThreshold;
+                    var isMatch = similarity >= _match;
                     matches.Add(new FaceMatch(image.Field, region, templates.PersonIds[index], similarity));
                     findings.Add(new Finding
                     {

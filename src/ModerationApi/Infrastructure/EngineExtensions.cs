@@ -50,7 +50,8 @@ public static class EngineExtensions
         services.AddSingleton<IContentRule>(sp => new FaceRule(
             sp.GetRequiredService<Models.Faces.IFaceAnalyzer>(),
             sp.GetRequiredService<RosterDatabase>(),
-            sp.GetRequiredService<IOptions<FaceMatchOptions>>().Value));
+            sp.GetRequiredService<IOptions<FaceMatchOptions>>().Value,
+            sp.GetRequiredService<IOptions<Models.Faces.FaceOptions>>().Value.Embedder));
         services.AddSingleton(sp => new FaceEnrollment(sp.GetRequiredService<Models.Faces.IFaceAnalyzer>(), sp.GetRequiredService<RosterDatabase>()));
         services.AddHostedService<EngineWarmup>();
         return services;
