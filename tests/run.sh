@@ -21,8 +21,12 @@ echo "== build"
 dotnet build Kusd.Moderation.sln -c Release -nologo -clp:NoSummary
 
 echo "== unit and integration tests"
+mkdir -p artifacts
 dotnet test Kusd.Moderation.sln -c Release --no-build -nologo --logger "console;verbosity=normal" \
-  --results-directory artifacts/test-results
+  --results-directory artifacts/test-results 2>&1 | tee artifacts/test-output.log
+# One plain closing line over every test project, printed last.
+summary=$(awk '/^ +Passed: +[0-9]+$/ {p += $2} /^ +Failed: +[0-9]+$/ {f += $2} /^ +Skipped: +[0-9]+$/ {s += $2}
+     END {printf "tests: %d passed, %d failed, %d skipped\n", p, f, s}' artifacts/test-output.log)
 
 if [ -d ../shared/eval/faces ]; then
   echo "== face evaluation on ../shared/eval/faces (third-party photos, read in place)"
@@ -30,3 +34,5 @@ if [ -d ../shared/eval/faces ]; then
 else
   echo "== face evaluation skipped: ../shared/eval/faces is not beside this checkout"
 fi
+
+echo "$summary"
