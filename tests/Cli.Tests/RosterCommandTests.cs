@@ -115,6 +115,25 @@ public sealed class RosterCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task FixBlursARestrictedFaceInPlaceAndASecondRunChangesNothing()
+    {
+        await _folder.RunAsync("roster", "import", "roster.csv", "--db", "roster.db");
+        _folder.WriteBytes("enrol/grace.jpg", TestPhotos.Read(TestPhotos.GraceHopper));
+        await _folder.RunAsync("roster", "enroll", "S1002", "enrol/grace.jpg", "--db", "roster.db");
+        var original = ResizedCopy(TestPhotos.Read(TestPhotos.GraceHopper), 0.8);
+        var path = _folder.WriteBytes("site/team.jpg", original);
+
+        var fixedRun = await _folder.RunAsync("check", "site", "--db", "roster.db", "--fix");
+        var afterFirst = File.ReadAllBytes(path);
+        var secondRun = await _folder.RunAsync("check", "site", "--db", "roster.db", "--fix");
+
+        Assert.DoesNotContain(fixedRun.StdoutLines, l => l.Contains(RuleIds.MediaRestrictionFace, StringComparison.Ordinal));
+        Assert.NotEqual(original, afterFirst);
+        Assert.Equal(afterFirst, File.ReadAllBytes(path));
+        Assert.DoesNotContain(secondRun.StdoutLines, l => l.Contains(RuleIds.MediaRestrictionFace, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AFileThatIsNotReallyAnImageIsAToolErrorForThatFile()
     {
         _folder.Write("site/logo.png", "<svg>not a png</svg>");

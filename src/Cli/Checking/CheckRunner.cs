@@ -143,11 +143,34 @@ internal sealed class CheckRunner
     private async Task<FileReport> CheckImageAsync(SourceFile file, byte[] bytes, CancellationToken cancellationToken)
     {
         Verdict verdict;
+        var warnings = new List<string>();
+        int? fixesApplied = null;
         try
         {
-            verdict = await _check(
-                new CheckRequest { Images = [new ContentImage(ImageFieldName, Path.GetFileName(file.FullPath), bytes)] },
-                cancellationToken).ConfigureAwait(false);
+            verdict = await CheckImageBytesAsync(file, bytes, sanitize: _fix, cancellationToken).ConfigureAwait(false);
+            if (_fix)
+            {
+                fixesApplied = 0;
+                var sanitized = verdict.Sanitized.Images.FirstOrDefault(i => i.Data is { Length: > 0 });
+                // Only what sanitizing removes (restricted faces, location metadata) warrants a rewrite:
+                // re-encoding alone would change the bytes on every run.
+                if (sanitized is not null && verdict.Findings.Any(f => f.RuleId is RuleIds.MediaRestrictionFace or RuleIds.ImageLocation))
+                {
+                    // Replace in place when the sanitized encoding fits the file's extension; otherwise
+                    // write a copy beside it, since a .gif holding JPEG bytes would mislead every reader.
+                    var target = SanitizedPath(file.FullPath, sanitized.ContentType);
+                    await WriteInPlaceAsync(target, sanitized.Data!, cancellationToken).ConfigureAwait(false);
+                    fixesApplied = verdict.Findings.Count(f => f.RuleId is RuleIds.MediaRestrictionFace or RuleIds.ImageLocation);
+                    if (target == file.FullPath)
+                    {
+                        verdict = await CheckImageBytesAsync(file, sanitized.Data!, sanitize: false, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        warnings.Add($"sanitized copy written to {Path.GetFileName(target)}: replace the original with it.");
+                    }
+                }
+            }
         }
         catch (ImageRejectedException ex)
         {
@@ -158,9 +181,40 @@ internal sealed class CheckRunner
         {
             return Failed(file, $"not checked: {ex.Message}");
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(file, $"cannot be fixed in place ({ex.GetType().Name}).");
+        }
 
         var findings = _policy.Apply(verdict.Findings, text: null);
-        return new FileReport { File = file, Decision = ModerationEngine.Decide(findings), Findings = findings };
+        return new FileReport { File = file, Decision = ModerationEngine.Decide(findings), Findings = findings, Warnings = warnings, FixesApplied = fixesApplied };
+    }
+
+    private Task<Verdict> CheckImageBytesAsync(SourceFile file, byte[] bytes, bool sanitize, CancellationToken cancellationToken) =>
+        _check(
+            new CheckRequest
+            {
+                Images = [new ContentImage(ImageFieldName, Path.GetFileName(file.FullPath), bytes)],
+                ReturnSanitizedImages = sanitize,
+            },
+            cancellationToken);
+
+    private static string SanitizedPath(string path, string contentType)
+    {
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        var fits = contentType switch
+        {
+            "image/jpeg" => extension is ".jpg" or ".jpeg",
+            "image/png" => extension is ".png",
+            _ => false,
+        };
+        if (fits)
+        {
+            return path;
+        }
+
+        var newExtension = contentType == "image/png" ? ".png" : ".jpg";
+        return Path.Join(Path.GetDirectoryName(path), Path.GetFileNameWithoutExtension(path) + ".sanitized" + newExtension);
     }
 
     private FileReport Located(SourceFile file, Verdict verdict, string text, List<string> warnings, int? fixesApplied)
