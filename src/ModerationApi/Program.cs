@@ -45,6 +45,7 @@ namespace Kusd.Moderation.Api
             app.MapApiDocumentation();
             app.MapApiHealthChecks();
             app.MapChecks();
+            app.MapOverrides();
             app.MapRoster();
             app.MapKeys();
 
