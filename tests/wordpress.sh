@@ -88,6 +88,9 @@ define( 'WP_CONTENT_URL', '$url/wp-content' );
 // Application passwords need HTTPS unless the site says it is local.
 define( 'WP_ENVIRONMENT_TYPE', 'local' );
 define( 'DISABLE_WP_CRON', true );
+// No calls to wordpress.org (update checks): only this machine, where the moderation API runs.
+define( 'WP_HTTP_BLOCK_EXTERNAL', true );
+define( 'WP_ACCESSIBLE_HOSTS', '127.0.0.1,localhost' );
 define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'WP_DEBUG', true );
 define( 'WP_DEBUG_DISPLAY', false );

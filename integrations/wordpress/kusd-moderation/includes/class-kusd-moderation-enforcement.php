@@ -20,6 +20,14 @@ final class Kusd_Moderation_Enforcement {
 	 */
 	private static $verified = array();
 
+	/**
+	 * Verdicts of this request by text hash, kept on the post once it has an id (a new post gets one only
+	 * after the hooks that check it).
+	 *
+	 * @var array<string, array>
+	 */
+	private static $checked = array();
+
 	/** Hooks every path. */
 	public static function register() {
 		foreach ( self::post_types() as $type ) {
@@ -27,6 +35,7 @@ final class Kusd_Moderation_Enforcement {
 		}
 		add_filter( 'wp_insert_post_data', array( __CLASS__, 'insert_post_data' ), 99, 2 );
 		add_action( 'transition_post_status', array( __CLASS__, 'transition' ), 10, 3 );
+		add_action( 'wp_insert_post', array( __CLASS__, 'inserted' ), 10, 2 );
 		add_action( 'admin_notices', array( __CLASS__, 'notice' ) );
 	}
 
@@ -61,6 +70,7 @@ final class Kusd_Moderation_Enforcement {
 		$content  = Kusd_Moderation_Checker::content( $field( 'post_title' ), $field( 'post_content' ), $field( 'post_excerpt' ), $featured );
 		$summary  = Kusd_Moderation_Checker::check( $content );
 		$post_id  = $existing ? (int) $existing->ID : 0;
+		self::$checked[ self::text_hash( $content ) ] = $summary;
 		self::remember( $post_id, $summary );
 		if ( Kusd_Moderation_Checker::may_publish( $summary, $post_id ) ) {
 			self::$verified[ self::text_hash( $content ) ] = true;
@@ -100,6 +110,7 @@ final class Kusd_Moderation_Enforcement {
 			return $data;
 		}
 		$summary = Kusd_Moderation_Checker::check( $content );
+		self::$checked[ self::text_hash( $content ) ] = $summary;
 		self::remember( $post_id, $summary );
 		if ( Kusd_Moderation_Checker::may_publish( $summary, $post_id ) ) {
 			self::$verified[ self::text_hash( $content ) ] = true;
@@ -142,6 +153,29 @@ final class Kusd_Moderation_Enforcement {
 			)
 		);
 		add_action( 'transition_post_status', array( __CLASS__, 'transition' ), 10, 3 );
+		add_action( 'wp_insert_post', array( __CLASS__, 'inserted' ), 10, 2 );
+	}
+
+	/**
+	 * Keeps this request's verdict on a post that was new when it was checked.
+	 *
+	 * @param int     $post_id The post.
+	 * @param WP_Post $post    The post as saved.
+	 */
+	public static function inserted( $post_id, $post ) {
+		if ( ! self::$checked ) {
+			return;
+		}
+		$hash = self::text_hash(
+			array(
+				'title'   => $post->post_title,
+				'content' => $post->post_content,
+				'excerpt' => $post->post_excerpt,
+			)
+		);
+		if ( isset( self::$checked[ $hash ] ) ) {
+			self::remember( (int) $post_id, self::$checked[ $hash ] );
+		}
 	}
 
 	/** Shows the current user the reason their own post was held; nobody else sees it. */

@@ -29,7 +29,7 @@ final class Kusd_Moderation_Settings {
 	public static function register() {
 		add_action( 'admin_menu', array( __CLASS__, 'add_page' ) );
 		add_action( 'admin_init', array( __CLASS__, 'register_settings' ) );
-		add_action( 'admin_post_kusd_moderation_test', array( __CLASS__, 'test_connection' ) );
+		add_action( 'admin_post_kusd_moderation_test', array( __CLASS__, 'handle_test_connection' ) );
 	}
 
 	/** The service's base URL without a trailing slash. */
@@ -172,7 +172,7 @@ final class Kusd_Moderation_Settings {
 			<h1><?php esc_html_e( 'KUSD Moderation', 'kusd-moderation' ); ?></h1>
 			<p><?php esc_html_e( 'Posts and media are checked against Policy and Rule 4226 before they are published.', 'kusd-moderation' ); ?></p>
 			<?php if ( is_array( $result ) ) : ?>
-				<div id="kusd-moderation-test-result" class="notice <?php echo $result['ok'] ? 'notice-success' : 'notice-error'; ?>"><p><?php echo esc_html( $result['message'] ); ?></p></div>
+				<div id="kusd-moderation-test-result" class="notice <?php echo esc_attr( $result['ok'] ? 'notice-success' : 'notice-error' ); ?>"><p><?php echo esc_html( $result['message'] ); ?></p></div>
 			<?php endif; ?>
 			<form method="post" action="options.php">
 				<?php settings_fields( self::PAGE ); ?>
@@ -232,7 +232,7 @@ final class Kusd_Moderation_Settings {
 	}
 
 	/** Handles "Test connection": nonce and capability first, then one request to the service. */
-	public static function test_connection() {
+	public static function handle_test_connection() {
 		if ( ! current_user_can( 'manage_options' ) ) {
 			wp_die( esc_html__( 'You are not allowed to change these settings.', 'kusd-moderation' ), 403 );
 		}
