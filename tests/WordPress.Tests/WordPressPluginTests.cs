@@ -159,6 +159,44 @@ public sealed class WordPressPluginTests(WordPressFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public async Task AScheduledPostThatCronPublishesIsHeldForReviewWhenItsContentIsRejected()
+    {
+        using var wp = fixture.WordPress("admin");
+        using var draft = await wp.PostAsJsonAsync("/wp-json/wp/v2/posts", new { title = "Scheduled robotics", content = RestrictedText, status = "draft" });
+        Assert.Equal(HttpStatusCode.Created, draft.StatusCode);
+        var id = (await draft.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32().ToString(CultureInfo.InvariantCulture);
+
+        // wp_publish_post is what cron calls for a scheduled post: it skips wp_insert_post_data.
+        await fixture.WpToolAsync("publish", id);
+
+        Assert.Equal("pending", (await fixture.WpToolAsync("status", id)).Trim());
+    }
+
+    [Fact]
+    public async Task QuickEditToPublishedKeepsAPostNamingARestrictedStudentADraft()
+    {
+        using var wp = fixture.WordPress("editor");
+        var title = "Quick edit robotics " + Guid.NewGuid().ToString("N")[..6];
+        using var draft = await wp.PostAsJsonAsync("/wp-json/wp/v2/posts", new { title, content = RestrictedText, status = "draft" });
+        Assert.Equal(HttpStatusCode.Created, draft.StatusCode);
+        var id = (await draft.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+
+        var page = await fixture.SignedInPageAsync("editor");
+        await page.GotoAsync(new Uri(fixture.WordPressAddress, "/wp-admin/edit.php?post_status=draft").ToString());
+        var row = page.Locator($"#post-{id}");
+        await row.HoverAsync();
+        await row.Locator("button.editinline").ClickAsync();
+        var editor = page.Locator("#edit-" + id.ToString(CultureInfo.InvariantCulture));
+        await editor.Locator("select[name=_status]").SelectOptionAsync("publish");
+        await editor.Locator("button.save").ClickAsync();
+        await Assertions.Expect(page.Locator($"#post-{id}")).ToBeVisibleAsync();
+        await Assertions.Expect(editor).ToHaveCountAsync(0, new() { Timeout = (float)CheckTimeout.TotalMilliseconds });
+
+        using var admin = fixture.WordPress("admin");
+        Assert.Equal("draft", (await GetPostAsync(admin, id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task AnUnreachableApiHoldsThePostForReview()
     {
         // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.

@@ -7,6 +7,8 @@
  *   php tests/wordpress/wp-tool.php app-password LOGIN
  *   php tests/wordpress/wp-tool.php post-meta ID KEY
  *   php tests/wordpress/wp-tool.php attachment-file ID
+ *   php tests/wordpress/wp-tool.php publish ID   (wp_publish_post, as cron does for a scheduled post)
+ *   php tests/wordpress/wp-tool.php status ID
  * KUSD_WP_CONFIG names /etc/wordpress/config-NAME.php (written by tests/wordpress.sh).
  *
  * @package KusdModeration
@@ -99,6 +101,13 @@ switch ( $kusd_command ) {
 		break;
 	case 'attachment-file':
 		echo get_attached_file( (int) $argv[2] ) . "\n";
+		break;
+	case 'publish':
+		wp_publish_post( (int) $argv[2] );
+		break;
+	case 'status':
+		clean_post_cache( (int) $argv[2] );
+		echo get_post_status( (int) $argv[2] ) . "\n";
 		break;
 	default:
 		fwrite( STDERR, "unknown command\n" );
