@@ -19,12 +19,15 @@ fresh=${2:-}
 fail() { echo "wordpress.sh: $*" >&2; exit 1; }
 
 stop() {
-  for pidfile in "$data/php.pid" "$data/mysql.pid"; do
-    if [ -f "$pidfile" ]; then
-      kill "$(cat "$pidfile")" 2>/dev/null || true
-      rm -f "$pidfile"
-    fi
-  done
+  # The PHP server runs in its own process group (setsid): the group holds its forked workers too.
+  if [ -f "$data/php.pid" ]; then
+    kill -- "-$(cat "$data/php.pid")" 2>/dev/null || true
+    rm -f "$data/php.pid"
+  fi
+  if [ -f "$data/mysql.pid" ]; then
+    kill "$(cat "$data/mysql.pid")" 2>/dev/null || true
+    for _ in $(seq 1 40); do [ -f "$data/mysql.pid" ] || break; sleep 0.25; done
+  fi
 }
 
 if [ "$command" = stop ]; then
@@ -110,7 +113,7 @@ chmod 644 "/etc/wordpress/config-$config.php"
 # PHP's built-in server, a few workers so the editor's parallel requests do not queue behind a check.
 if ! curl -fsS -o /dev/null "$url/wp-includes/images/blank.gif" 2>/dev/null; then
   KUSD_WP_CONFIG=$config KUSD_WP_CONTENT="$data/wp-content" PHP_CLI_SERVER_WORKERS=4 \
-    nohup php -d upload_max_filesize=32M -d post_max_size=64M -d memory_limit=512M -d max_execution_time=120 \
+    setsid nohup php -d upload_max_filesize=32M -d post_max_size=64M -d memory_limit=512M -d max_execution_time=120 \
     -S "127.0.0.1:$port" -t /usr/share/wordpress "$repo/tests/wordpress/router.php" >"$data/php.log" 2>&1 &
   echo $! > "$data/php.pid"
   for _ in $(seq 1 60); do

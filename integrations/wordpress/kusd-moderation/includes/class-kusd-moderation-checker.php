@@ -314,7 +314,7 @@ final class Kusd_Moderation_Checker {
 		$titles = array();
 		foreach ( self::with_rule_texts( $summary['findings'] ) as $f ) {
 			if ( in_array( $f['severity'], array( 'error', 'warning' ), true ) ) {
-				$titles[ $f['title'] ] = true;
+				$titles[ rtrim( $f['title'], '. ' ) ] = true;
 			}
 		}
 		return $titles ? $head . ' ' . implode( '; ', array_keys( $titles ) ) . '.' : $head;
