@@ -217,6 +217,72 @@ public sealed class WordPressPluginTests(WordPressFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public async Task WithBlockChosenAnUnreachableApiRefusesToPublishWithAReadableError()
+    {
+        await fixture.WpToolAsync("set-option", "kusd_moderation_api_url", "http://127.0.0.1:9");
+        await fixture.WpToolAsync("set-option", "kusd_moderation_on_unreachable", "block");
+        try
+        {
+            using var wp = fixture.WordPress("editor");
+            using var response = await wp.PostAsJsonAsync("/wp-json/wp/v2/posts", new { title = "Bake sale (blocked)", content = "The bake sale starts at noon in the gym.", status = "publish" });
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("kusd_moderation_unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        }
+        finally
+        {
+            await fixture.WpToolAsync("set-option", "kusd_moderation_on_unreachable", "review");
+            await fixture.WpToolAsync("set-option", "kusd_moderation_api_url", fixture.ApiAddress.ToString().TrimEnd('/'));
+        }
+    }
+
+    [Fact]
+    public async Task AnApiThatNeverAnswersIsGivenUpOnAfterTheTimeoutAndThePostIsHeldForReview()
+    {
+        // A listener that accepts connections and never answers: the worst case for a hanging editor.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<System.Net.Sockets.Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await silent.AcceptSocketAsync());
+                }
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // Stopped at the end of the test.
+            }
+        });
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        await fixture.WpToolAsync("set-option", "kusd_moderation_api_url", $"http://127.0.0.1:{port}");
+        await fixture.WpToolAsync("set-option", "kusd_moderation_timeout", "3");
+        try
+        {
+            using var wp = fixture.WordPress("editor");
+            var clock = Stopwatch.StartNew();
+            using var response = await wp.PostAsJsonAsync("/wp-json/wp/v2/posts", new { title = "Choir concert", content = "The choir sings on Friday at seven.", status = "publish" });
+            clock.Stop();
+
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal("pending", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+            Assert.NotEmpty(accepted);
+            Assert.InRange(clock.Elapsed.TotalSeconds, 2.5, 30);
+        }
+        finally
+        {
+            await fixture.WpToolAsync("set-option", "kusd_moderation_timeout", "60");
+            await fixture.WpToolAsync("set-option", "kusd_moderation_api_url", fixture.ApiAddress.ToString().TrimEnd('/'));
+            silent.Stop();
+            await accepting;
+            accepted.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task UploadingAPhotoWithARestrictedFaceStoresTheBlurredCopyAndFindingsWithoutNames()
     {
         using var wp = fixture.WordPress("editor");
