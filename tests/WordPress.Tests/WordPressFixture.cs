@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Kusd.Moderation.TestSupport;
 using Microsoft.Playwright;
 
 namespace Kusd.Moderation.WordPress.Tests;
@@ -39,7 +40,7 @@ public sealed class WordPressFixture : IAsyncLifetime
     private WebApplication? _app;
     private IPlaywright? _playwright;
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepositoryRoot.Path;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "kusd-wp-api-" + Guid.NewGuid().ToString("N"));
 
@@ -59,13 +60,7 @@ public sealed class WordPressFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public static byte[] Photo(string name)
-    {
-        var path = Path.Combine(RepoRoot, "tests", "data", "photos", name);
-        return File.Exists(path)
-            ? File.ReadAllBytes(path)
-            : throw new FileNotFoundException($"Test photo {name} is missing: run tests/data/fetch-photos.sh first.", path);
-    }
+    public static byte[] Photo(string name) => TestPhotos.Read(name);
 
     public static string ScreenshotPath(string name)
     {
@@ -204,18 +199,5 @@ public sealed class WordPressFixture : IAsyncLifetime
         {
             // A file still held open by the database only leaves a temp folder behind.
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Kusd.Moderation.sln not found above the test folder.");
     }
 }
