@@ -65,7 +65,7 @@ if ! mariadb-admin --no-defaults -S "$socket" -uroot ping >/dev/null 2>&1; then
 fi
 if [ "$fresh" = --fresh ]; then
   sql -e "DROP DATABASE IF EXISTS wordpress"
-  rm -rf "$data/wp-content/uploads"
+  rm -rf "$data/wp-content/uploads" "$data/debug.log"
   mkdir -p "$data/wp-content/uploads"
 fi
 sql -e "CREATE DATABASE IF NOT EXISTS wordpress; CREATE USER IF NOT EXISTS 'wordpress'@'127.0.0.1' IDENTIFIED BY 'wordpress';

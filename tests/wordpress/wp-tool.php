@@ -79,6 +79,7 @@ switch ( $kusd_command ) {
 	case 'set-option':
 		update_option( $argv[2], $argv[3], false );
 		delete_transient( 'kusd_moderation_rules' );
+		delete_transient( 'kusd_moderation_limits' );
 		break;
 	case 'delete-option':
 		delete_option( $argv[2] );

@@ -12,6 +12,7 @@ foreach ( array( 'kusd_moderation_api_url', 'kusd_moderation_api_key', 'kusd_mod
 	delete_option( $kusd_moderation_option );
 }
 delete_transient( 'kusd_moderation_rules' );
+delete_transient( 'kusd_moderation_limits' );
 foreach ( wp_roles()->role_objects as $kusd_moderation_role ) {
 	$kusd_moderation_role->remove_cap( 'kusd_moderation_override' );
 }

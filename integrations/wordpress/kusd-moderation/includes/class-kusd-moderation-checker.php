@@ -21,10 +21,6 @@ final class Kusd_Moderation_Checker {
 	 */
 	const CACHE_TTL = HOUR_IN_SECONDS;
 
-	/** The service's own per-check limits (GET /v1/limits: maxImages 10, maxImageBytes 20 MiB). */
-	const MAX_IMAGES      = 10;
-	const MAX_IMAGE_BYTES = 20971520;
-
 	/**
 	 * The content as it will be published.
 	 *
@@ -145,12 +141,13 @@ final class Kusd_Moderation_Checker {
 				);
 			}
 		}
+		$limits     = Kusd_Moderation_Client::limits();
 		$images     = array();
 		$image_ids  = array();
 		$unreadable = false;
-		foreach ( array_slice( $content['images'], 0, self::MAX_IMAGES ) as $id ) {
+		foreach ( array_slice( $content['images'], 0, $limits['maxImages'] ) as $id ) {
 			$path = get_attached_file( $id );
-			if ( ! $path || ! is_readable( $path ) || filesize( $path ) > self::MAX_IMAGE_BYTES ) {
+			if ( ! $path || ! is_readable( $path ) || filesize( $path ) > $limits['maxImageBytes'] ) {
 				$unreadable = true;
 				continue;
 			}
@@ -189,13 +186,13 @@ final class Kusd_Moderation_Checker {
 			'checkId'  => (string) $verdict['id'],
 			'findings' => self::findings( $verdict, $image_ids ),
 		);
-		// Images the plugin could not send (missing, over 20 MiB, over ten) were not checked: a person must look.
-		if ( ( $unreadable || count( $content['images'] ) > self::MAX_IMAGES ) && 'rejected' !== $summary['decision'] ) {
+		// Images the plugin could not send (missing, or over the service's limits) were not checked: a person must look.
+		if ( ( $unreadable || count( $content['images'] ) > $limits['maxImages'] ) && 'rejected' !== $summary['decision'] ) {
 			$summary['decision']   = 'needsReview';
 			$summary['findings'][] = array(
 				'ruleId'   => 'check/unavailable',
 				'severity' => 'warning',
-				'message'  => __( 'Some images of this post could not be checked (missing, larger than 20 MB, or more than ten).', 'kusd-moderation' ),
+				'message'  => __( 'Some images of this post could not be checked (missing, too large, or more than the service checks at once).', 'kusd-moderation' ),
 				'field'    => 'images',
 				'kind'     => 'image',
 			);

@@ -90,6 +90,35 @@ final class Kusd_Moderation_Client {
 	}
 
 	/**
+	 * The service's limits on a check (GET /v1/limits), cached like the rules. Until the service answers, the
+	 * defaults it shipped with stand in; a check then fails closed anyway.
+	 *
+	 * @return array{maxImages: int, maxImageBytes: int, imageTypes: string[]}
+	 */
+	public static function limits() {
+		$cached = get_transient( 'kusd_moderation_limits' );
+		if ( is_array( $cached ) ) {
+			return $cached;
+		}
+		$limits = array(
+			'maxImages'     => 10,
+			'maxImageBytes' => 20971520,
+			'imageTypes'    => array( 'image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/webp', 'image/tiff' ),
+		);
+		$answer = self::request( 'GET', '/v1/limits', null, 5 );
+		$served = ! is_wp_error( $answer ) && isset( $answer['maxImages'], $answer['maxImageBytes'], $answer['imageTypes'] ) && is_array( $answer['imageTypes'] );
+		if ( $served ) {
+			$limits = array(
+				'maxImages'     => max( 1, (int) $answer['maxImages'] ),
+				'maxImageBytes' => max( 1, (int) $answer['maxImageBytes'] ),
+				'imageTypes'    => array_values( array_filter( $answer['imageTypes'], 'is_string' ) ),
+			);
+		}
+		set_transient( 'kusd_moderation_limits', $limits, $served ? self::RULES_TTL : 5 * MINUTE_IN_SECONDS );
+		return $limits;
+	}
+
+	/**
 	 * Checks that the service answers and that the key is accepted.
 	 *
 	 * @return array{ok: bool, message: string}

@@ -14,9 +14,6 @@ defined( 'ABSPATH' ) || exit;
 final class Kusd_Moderation_Media {
 	const META = '_kusd_moderation';
 
-	/** What the service reads (GET /v1/limits imageTypes). */
-	const IMAGE_TYPES = array( 'image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/webp', 'image/tiff' );
-
 	/**
 	 * Results of this request's uploads by the SHA-256 of the bytes stored, until the attachment exists.
 	 *
@@ -41,12 +38,13 @@ final class Kusd_Moderation_Media {
 		if ( ! empty( $file['error'] ) || empty( $file['tmp_name'] ) || ! is_readable( $file['tmp_name'] ) ) {
 			return $file;
 		}
-		$type = wp_check_filetype( $file['name'] );
-		if ( ! in_array( $type['type'], self::IMAGE_TYPES, true ) ) {
+		$type   = wp_check_filetype( $file['name'] );
+		$limits = Kusd_Moderation_Client::limits();
+		if ( ! in_array( $type['type'], $limits['imageTypes'], true ) ) {
 			return $file;
 		}
 		$bytes = (string) file_get_contents( $file['tmp_name'] ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- the upload's temporary file.
-		if ( strlen( $bytes ) > Kusd_Moderation_Checker::MAX_IMAGE_BYTES ) {
+		if ( strlen( $bytes ) > $limits['maxImageBytes'] ) {
 			self::$pending[ hash( 'sha256', $bytes ) ] = self::result( 'needsReview', null, array(), false );
 			return $file;
 		}
