@@ -192,12 +192,19 @@
 		} else if ( state.status === 'error' ) {
 			body = el( 'p', { className: 'kusd-moderation-decision is-held', role: 'alert' }, sprintf( __( 'The check failed: %s', 'kusd-moderation' ), state.message ) );
 		} else {
-			const fixable = result.findings.filter( ( f ) => f.span && typeof f.replacement === 'string' && [ 'title', 'content', 'excerpt' ].indexOf( f.field ) !== -1 );
+			// No fix is offered where a restricted name stands: shortening it would still name that student.
+			const restricted = result.findings.filter( ( f ) => f.ruleId === 'media-restriction/name' && f.span );
+			const overlapsRestricted = ( f ) => restricted.some( ( r ) => r.field === f.field && r.span.start < f.span.end && f.span.start < r.span.end );
+			const fixable = result.findings.filter(
+				( f ) => f.span && typeof f.replacement === 'string' && [ 'title', 'content', 'excerpt' ].indexOf( f.field ) !== -1 && ! overlapsRestricted( f )
+			);
 			body = [
 				el(
 					'p',
 					{ key: 'decision', className: 'kusd-moderation-decision ' + ( mayPublish ? 'is-approved' : 'is-held' ), role: 'status', 'data-decision': result.decision },
-					DECISIONS[ result.decision ] || result.decision
+					result.override && result.decision !== 'approved'
+						? __( 'Publishing allowed by an override of this decision:', 'kusd-moderation' ) + ' ' + ( DECISIONS[ result.decision ] || result.decision )
+						: DECISIONS[ result.decision ] || result.decision
 				),
 				result.override
 					? el( 'p', { key: 'overridden', className: 'kusd-moderation-overridden' }, sprintf( __( 'Overridden by %1$s: %2$s', 'kusd-moderation' ), result.override.user, result.override.reason ) )
