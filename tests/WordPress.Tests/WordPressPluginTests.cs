@@ -197,6 +197,13 @@ public sealed class WordPressPluginTests(WordPressFixture fixture, ITestOutputHe
 
         using var admin = fixture.WordPress("admin");
         Assert.Equal("draft", (await GetPostAsync(admin, id)).GetProperty("status").GetString());
+
+        // The author's next admin page says why, in the rules' words, without the post's text.
+        await page.GotoAsync(new Uri(fixture.WordPressAddress, "/wp-admin/edit.php").ToString());
+        var notice = page.Locator(".kusd-moderation-notice");
+        await Assertions.Expect(notice).ToContainTextAsync("Not published.");
+        await Assertions.Expect(notice).ToContainTextAsync(await RuleTextAsync("media-restriction/name", RestrictedText));
+        Assert.DoesNotContain("Hopper", await notice.InnerTextAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -313,6 +320,31 @@ public sealed class WordPressPluginTests(WordPressFixture fixture, ITestOutputHe
         Assert.Equal(glacier, glacierStored);
         var glacierMeta = JsonDocument.Parse(await fixture.WpToolAsync("post-meta", glacierId.ToString(CultureInfo.InvariantCulture), "_kusd_moderation")).RootElement;
         Assert.False(Assert.Single(glacierMeta.EnumerateArray()).GetProperty("sanitized").GetBoolean());
+    }
+
+    [Fact]
+    public async Task WithRefuseChosenAPhotoWithARestrictedFaceIsNotUploaded()
+    {
+        await fixture.WpToolAsync("set-option", "kusd_moderation_restricted_face", "refuse");
+        try
+        {
+            using var wp = fixture.WordPress("editor");
+            using var content = new ByteArrayContent(WordPressFixture.Photo("grace_hopper_512x512.jpg"));
+            content.Headers.ContentType = new("image/jpeg");
+            content.Headers.ContentDisposition = new("attachment") { FileName = "refused.jpg" };
+            using var response = await wp.PostAsync("/wp-json/wp/v2/media", content);
+
+            Assert.False(response.IsSuccessStatusCode);
+            var error = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("media restriction", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Hopper", error.ToString(), StringComparison.Ordinal);
+            var found = await wp.GetFromJsonAsync<JsonElement>("/wp-json/wp/v2/media?search=refused");
+            Assert.Empty(found.EnumerateArray());
+        }
+        finally
+        {
+            await fixture.WpToolAsync("set-option", "kusd_moderation_restricted_face", "sanitize");
+        }
     }
 
     [Fact]
