@@ -24,6 +24,10 @@ namespace Kusd.Moderation.Api
         public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
         {
             var builder = WebApplication.CreateBuilder(args);
+
+            // "Request starting" lines carry the query string, where a careless client may put a key:
+            // never at Information, whatever the configuration says.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
             configure?.Invoke(builder);
 
             builder.AddLimits();
@@ -38,6 +42,7 @@ namespace Kusd.Moderation.Api
             var app = builder.Build();
 
             app.UseApiProblemDetails();
+            app.UseSecurityHeaders();
             app.UseDefaultFiles();
             app.UseStaticFiles();
             app.UseAuthentication();

@@ -25,7 +25,7 @@ public static class PersistenceExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PersistenceOptions>>().Value;
-            Directory.CreateDirectory(options.DataDirectory);
+            Database.CreatePrivateDirectory(options.DataDirectory);
             var database = string.IsNullOrWhiteSpace(options.PostgresConnectionString)
                 ? Database.Sqlite(Path.Combine(options.DataDirectory, "moderation.db"))
                 : Database.PostgreSql(options.PostgresConnectionString);

@@ -62,7 +62,7 @@ public static class RosterApi
         return TypedResults.Ok<IReadOnlyList<PersonDto>>([.. people.Select(ToDto)]);
     }
 
-    public static Results<Ok<PersonDto>, NotFound<ProblemDetails>> GetPerson(string id, RosterDatabase roster)
+    public static Results<Ok<PersonDto>, ProblemHttpResult> GetPerson(string id, RosterDatabase roster)
     {
         var person = roster.FindPerson(id);
         return person is null ? NotFoundPerson() : TypedResults.Ok(ToDto(person));
@@ -142,7 +142,7 @@ public static class RosterApi
         return TypedResults.Ok(ToDto(person));
     }
 
-    public static Results<NoContent, NotFound<ProblemDetails>> DeletePerson(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
+    public static Results<NoContent, ProblemHttpResult> DeletePerson(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
     {
         if (!roster.DeletePerson(id))
         {
@@ -198,7 +198,7 @@ public static class RosterApi
         return TypedResults.Ok(roster.GetStatus());
     }
 
-    public static async Task<Results<Ok<EnrollmentResult>, NotFound<ProblemDetails>, ProblemHttpResult>> Enroll(
+    public static async Task<Results<Ok<EnrollmentResult>, ProblemHttpResult>> Enroll(
         string id, HttpRequest request, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (roster.FindPerson(id) is null)
@@ -240,7 +240,7 @@ public static class RosterApi
         return TypedResults.Ok(result);
     }
 
-    public static Results<NoContent, NotFound<ProblemDetails>> DeleteFaces(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
+    public static Results<NoContent, ProblemHttpResult> DeleteFaces(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
     {
         if (roster.FindPerson(id) is null)
         {
@@ -254,8 +254,9 @@ public static class RosterApi
 
     public static Ok<RosterStatus> Status(RosterDatabase roster) => TypedResults.Ok(roster.GetStatus());
 
-    private static NotFound<ProblemDetails> NotFoundPerson() =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such person", Detail = "No person with that id is on the roster." });
+    // application/problem+json like every other error, never a bare application/json body.
+    private static ProblemHttpResult NotFoundPerson() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such person", detail: "No person with that id is on the roster.");
 
     private static PersonDto ToDto(Person p) => new(
         p.Id,
