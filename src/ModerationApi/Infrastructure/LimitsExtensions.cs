@@ -4,8 +4,23 @@ namespace Kusd.Moderation.Api.Infrastructure;
 
 public static class LimitsExtensions
 {
+    /// <summary>Settings that moved to the engine's one set of limits; an old name must not be ignored in silence.</summary>
+    private static readonly (string Old, string New)[] Moved =
+    [
+        ("Limits:MaxImageBytes", "Moderation:Images:Limits:MaxBytes"),
+        ("Limits:MaxFieldLength", "Moderation:MaxFieldLength"),
+    ];
+
     public static WebApplicationBuilder AddLimits(this WebApplicationBuilder builder)
     {
+        foreach (var (old, now) in Moved)
+        {
+            if (builder.Configuration[old] is not null)
+            {
+                throw new InvalidOperationException($"The setting {old} is now {now} (one limit for the API, the CLI and the form); rename it.");
+            }
+        }
+
         builder.Services.AddOptions<ApiLimitsOptions>()
             .BindConfiguration(ApiLimitsOptions.SectionName)
             .ValidateDataAnnotations()
