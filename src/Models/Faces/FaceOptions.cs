@@ -12,6 +12,9 @@ public enum FaceEmbedderKind
 
     /// <summary>dlib_resnet34_128.onnx, 128-d, dlib 150x150 chip.</summary>
     Dlib,
+
+    /// <summary>Both, each with a test-time flip, fused into one 640-d vector (<see cref="FusedEmbedder"/>).</summary>
+    Fused,
 }
 
 /// <summary>Which detector proposes faces over the image pyramid; every proposal is then confirmed by UltraFace on a crop.</summary>
