@@ -155,8 +155,12 @@ internal static class FaceEvaluation
         {
             Console.WriteLine("  genuine scores:  " + string.Join(" ", genuine.Order().Select(g => g.ToString("F2", CultureInfo.InvariantCulture))));
             Console.WriteLine("  impostor top 20: " + string.Join(" ", impostor.OrderDescending().Take(20).Select(g => g.ToString("F2", CultureInfo.InvariantCulture))));
-            Console.WriteLine($"  at match {FaceMatchThresholds.Match}: TAR {genuine.Count(g => g >= FaceMatchThresholds.Match) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= FaceMatchThresholds.Match) / (double)Math.Max(1, impostor.Count):P2}; "
-                + $"at review {FaceMatchThresholds.Review}: TAR {genuine.Count(g => g >= FaceMatchThresholds.Review) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= FaceMatchThresholds.Review) / (double)Math.Max(1, impostor.Count):P2}");
+            var t = FaceMatchThresholds.For(embedder);
+            if (t.Scoring == FaceScoring.Raw)
+            {
+                Console.WriteLine($"  at match {t.Match}: TAR {genuine.Count(g => g >= t.Match) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= t.Match) / (double)Math.Max(1, impostor.Count):P2}; "
+                    + $"at review {t.Review}: TAR {genuine.Count(g => g >= t.Review) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= t.Review) / (double)Math.Max(1, impostor.Count):P2}");
+            }
         }
 
         Matcher(embedder, entries, subjects, enrolled);
