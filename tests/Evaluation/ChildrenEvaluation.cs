@@ -66,16 +66,19 @@ internal static class ChildrenEvaluation
         }
 
         Console.WriteLine();
-        Console.WriteLine("The face rule's matcher (FaceMatcher) at the fused embedder's thresholds (FaceMatchThresholds.For(Fused)), same roster simulation:");
-        Console.WriteLine("group    K | enrolled probes others | matched  flagged (enrolled) | matched  flagged (everyone else)");
+        Console.WriteLine("The face rule's matcher (FaceMatcher) at each embedder's thresholds (FaceMatchThresholds.For), same roster simulation:");
+        Console.WriteLine("embedder group    K | enrolled probes others | matched  flagged (enrolled) | matched  flagged (everyone else)");
         var fused = methods.Single(x => x.Name == "fusion");
         var thresholds = Models.Faces.FaceMatchThresholds.For(Models.Faces.FaceEmbedderKind.Fused);
-        foreach (var (group, set) in new[] { ("children", children), ("adults", adults) })
+        foreach (var (kind, method) in new[] { (Models.Faces.FaceEmbedderKind.ArcFace, methods[0]), (Models.Faces.FaceEmbedderKind.Fused, fused) })
         {
-            foreach (var k in new[] { 1, 2, 3 })
+            foreach (var (group, set) in new[] { ("children", children), ("adults", adults) })
             {
-                var r = Production(set, fused, k, thresholds);
-                Console.WriteLine($"{group,-8} {k} | {r.Enrolled,8} {r.Probes,6} {r.Others,6} | {r.Matched,7:P1} {r.Flagged,7:P1} | {r.OthersMatched,7:P1} {r.OthersFlagged,7:P1}");
+                foreach (var k in new[] { 1, 2, 3 })
+                {
+                    var r = Production(set, method, k, Models.Faces.FaceMatchThresholds.For(kind));
+                    Console.WriteLine($"{kind,-8} {group,-8} {k} | {r.Enrolled,8} {r.Probes,6} {r.Others,6} | {r.Matched,7:P1} {r.Flagged,7:P1} | {r.OthersMatched,7:P1} {r.OthersFlagged,7:P1}");
+                }
             }
         }
 
@@ -83,7 +86,13 @@ internal static class ChildrenEvaluation
         Console.WriteLine("The matcher's per-photo FAR (match / flagged) by number of enrolled children compared, fused embedder, one enrolment photo each, 5 draws:");
         Console.WriteLine("  " + string.Join(" | ", new[] { 10, 30, 100, 1000 }.Select(n =>
         {
-            var x = SweepMatcher(children, fused, n, thresholds);
+            var x = SweepMatcher(children, fused, n, thresholds, n);
+            return $"N={n}: {x.Match:P2} / {x.Flagged:P1}";
+        })));
+        Console.WriteLine("Scoped: a district roster of 1,000 children is the cohort, each photo compared with N of them (its schools):");
+        Console.WriteLine("  " + string.Join(" | ", new[] { 10, 30, 100, 1000 }.Select(n =>
+        {
+            var x = SweepMatcher(children, fused, 1000, thresholds, n);
             return $"N={n}: {x.Match:P2} / {x.Flagged:P1}";
         })));
 
@@ -154,7 +163,7 @@ internal static class ChildrenEvaluation
         return new ProductionResult(enrolledCount / 2, probes / 2, others / 2, matched / (double)probes, flagged / (double)probes, othersMatched / (double)others, othersFlagged / (double)others);
     }
 
-    private static (double Match, double Flagged) SweepMatcher(List<ChildPhoto> set, Method m, int n, Models.Faces.FaceThresholdSet thresholds)
+    private static (double Match, double Flagged) SweepMatcher(List<ChildPhoto> set, Method m, int n, Models.Faces.FaceThresholdSet thresholds, int compared)
     {
         var matcher = new Faces.FaceMatcher(thresholds);
         var byIdentity = set.Where(p => p.Recognizable).GroupBy(p => p.Identity).Select(g => g.ToList()).ToList();
@@ -165,9 +174,10 @@ internal static class ChildrenEvaluation
             var order = byIdentity.OrderBy(_ => random.Next()).ToList();
             var enrolled = order.Take(n).ToList();
             var templateSet = new Faces.FaceTemplateSet("eval", m.Vector(enrolled[0][0]).Length, enrolled.Select(g => g[0].Identity).ToList(), enrolled.Select(g => m.Vector(g[0])).ToList());
+            var candidates = compared < n ? enrolled.Take(compared).Select(g => g[0].Identity).ToHashSet() : null;
             foreach (var p in order.Skip(n).SelectMany(g => g))
             {
-                var d = matcher.Match(m.Vector(p), templateSet).Decision;
+                var d = matcher.Match(m.Vector(p), templateSet, candidates).Decision;
                 probes++;
                 matched += d == Faces.FaceDecision.Match ? 1 : 0;
                 flagged += d != Faces.FaceDecision.None ? 1 : 0;
