@@ -82,6 +82,8 @@ internal static class ChildrenEvaluation
             }
         }
 
+        QualityThresholds(children, fused, thresholds);
+
         Console.WriteLine();
         Console.WriteLine("The matcher's per-photo FAR (match / flagged) by number of enrolled children compared, fused embedder, one enrolment photo each, 5 draws:");
         Console.WriteLine("  " + string.Join(" | ", new[] { 10, 30, 100, 1000 }.Select(n =>
@@ -161,6 +163,62 @@ internal static class ChildrenEvaluation
         }
 
         return new ProductionResult(enrolledCount / 2, probes / 2, others / 2, matched / (double)probes, flagged / (double)probes, othersMatched / (double)others, othersFlagged / (double)others);
+    }
+
+    /// <summary>
+    /// Per-quality thresholds: the fused matcher's scores split by the probe's sharpness (terciles of
+    /// all children's photos); each tercile gets the threshold that gives it per-photo FAR 1%, so the
+    /// overall FAR stays 1%. Prints whether that finds more restricted children than one threshold.
+    /// </summary>
+    private static void QualityThresholds(List<ChildPhoto> children, Method m, Models.Faces.FaceThresholdSet thresholds)
+    {
+        var matcher = new Faces.FaceMatcher(thresholds);
+        var sharp = children.Where(p => p.Recognizable).Select(p => (double)p.Sharpness).Order().ToArray();
+        double[] cuts = [sharp[sharp.Length / 3], sharp[2 * sharp.Length / 3]];
+        int Bucket(ChildPhoto p) => p.Sharpness < cuts[0] ? 0 : p.Sharpness < cuts[1] ? 1 : 2;
+        var eligible = children.Where(p => p.IsLag).GroupBy(p => p.Identity).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Where(g => g.Count() >= 2 && g.Any(p => p.Recognizable)).ToList();
+        var genuine = new List<(int Bucket, double Score)>();
+        var others = new List<(int Bucket, double Score)>();
+        var probeCount = 0;
+        for (var turn = 0; turn < 2; turn++)
+        {
+            var enrolled = eligible.Where((g, i) => i % 2 == turn).ToList();
+            var ids = new List<string>();
+            var vectors = new List<float[]>();
+            var probes = new List<ChildPhoto>();
+            foreach (var g in enrolled)
+            {
+                var photos = g.ToList();
+                var template = photos.First(p => p.Recognizable);
+                ids.Add(g.Key);
+                vectors.Add(m.Vector(template));
+                probes.AddRange(photos.Where(p => p != template));
+            }
+
+            var set = new Faces.FaceTemplateSet("eval", vectors[0].Length, ids, vectors);
+            probeCount += probes.Count;
+            genuine.AddRange(probes.Where(p => p.Recognizable).Select(p => (Bucket(p), matcher.Match(m.Vector(p), set).Score)));
+            var enrolledIds = enrolled.Select(g => g.Key).ToHashSet();
+            foreach (var p in children.Where(p => !enrolledIds.Contains(p.Identity) && p.Recognizable))
+            {
+                others.Add((Bucket(p), matcher.Match(m.Vector(p), set).Score));
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Per-quality thresholds (fused, centred, one enrolment photo; sharpness terciles cut at {cuts[0]:F0} and {cuts[1]:F0}):");
+        var found = 0;
+        for (var b = 0; b < 3; b++)
+        {
+            var o = others.Where(x => x.Bucket == b).Select(x => x.Score).OrderDescending().ToArray();
+            var thr = o[Math.Min(o.Length - 1, (int)Math.Floor(0.01 * o.Length))] + 1e-6;
+            var g = genuine.Where(x => x.Bucket == b).Select(x => x.Score).ToList();
+            found += g.Count(x => x >= thr);
+            Console.WriteLine($"  tercile {b + 1}: {g.Count} probes, {o.Length} others; others' score p50 {o[o.Length / 2]:F3}; threshold for FAR 1% {thr:F3}; found {g.Count(x => x >= thr)} ({g.Count(x => x >= thresholds.Match)} at the single threshold {thresholds.Match})");
+        }
+
+        Console.WriteLine($"  found with per-tercile thresholds {found / (double)probeCount:P1} of {probeCount} probes; with one threshold {genuine.Count(x => x.Score >= thresholds.Match) / (double)probeCount:P1}");
     }
 
     private static (double Match, double Flagged) SweepMatcher(List<ChildPhoto> set, Method m, int n, Models.Faces.FaceThresholdSet thresholds, int compared)
