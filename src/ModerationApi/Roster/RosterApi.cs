@@ -154,7 +154,7 @@ public static class RosterApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Ok<RosterStatus>, ProblemHttpResult>> Import(HttpRequest request, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, ModerationOptions options, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RosterStatus>, ProblemHttpResult>> Import(HttpRequest request, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, ModerationOptions options, EngineHost engine, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         if (request.HasFormContentType)
@@ -195,7 +195,8 @@ public static class RosterApi
         {
             audit.RecordRosterChange(user.KeyId(), "person.mediaRestriction.lifted", lifted.Id, detail: "mediaRestriction true -> false (import)");
         }
-        return TypedResults.Ok(roster.GetStatus());
+
+        return TypedResults.Ok(roster.GetStatus(engine.Faces?.EmbedderId));
     }
 
     public static async Task<Results<Ok<EnrollmentResult>, ProblemHttpResult>> Enroll(
@@ -252,7 +253,7 @@ public static class RosterApi
         return TypedResults.NoContent();
     }
 
-    public static Ok<RosterStatus> Status(RosterDatabase roster) => TypedResults.Ok(roster.GetStatus());
+    public static Ok<RosterStatus> Status(RosterDatabase roster, EngineHost engine) => TypedResults.Ok(roster.GetStatus(engine.Faces?.EmbedderId));
 
     // application/problem+json like every other error, never a bare application/json body.
     private static ProblemHttpResult NotFoundPerson() =>
