@@ -14,6 +14,12 @@ namespace Kusd.Moderation.UploadForm.Tests;
 /// The real API on a loopback port serving the page from src/ModerationApi/wwwroot, with a roster (an elementary
 /// student, a restricted student whose face is enrolled) and Debian's Chromium driven by Playwright.
 /// </summary>
+[CollectionDefinition(Name)]
+public sealed class UploadFormCollection : ICollectionFixture<UploadFormFixture>
+{
+    public const string Name = "upload form";
+}
+
 public sealed class UploadFormFixture : IAsyncLifetime
 {
     public const string RosterCsv = """
@@ -112,9 +118,30 @@ public sealed class UploadFormFixture : IAsyncLifetime
         return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1000, int height = 900)
+    public async Task<(string Id, string Key)> CreateCheckKeyWithIdAsync(string name)
     {
-        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true });
+        using var admin = Client(AdminKey);
+        using var key = await admin.PostAsJsonAsync("/v1/keys", new { name, scopes = new[] { "check" } });
+        key.EnsureSuccessStatusCode();
+        var body = await key.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("info").GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
+    }
+
+    public async Task RevokeKeyAsync(string id)
+    {
+        using var admin = Client(AdminKey);
+        using var revoked = await admin.DeleteAsync(new Uri("/v1/keys/" + id, UriKind.Relative));
+        revoked.EnsureSuccessStatusCode();
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1000, int height = 900, bool dark = false)
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = width, Height = height },
+            AcceptDownloads = true,
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
+        });
         return await context.NewPageAsync();
     }
 
