@@ -11,32 +11,6 @@ public sealed class ImageRulesFixture : IDisposable
     public void Dispose() => Set.Dispose();
 }
 
-/// <summary>Test photos fetched by tests/data/fetch-photos.sh from public packages (never committed).</summary>
-internal static class Photos
-{
-    public static readonly string[] All =
-    [
-        "grace_hopper_512x512.jpg", "640px-IceBlockNearJoekullsarlon.jpg", "astronaut.png", "chelsea.png", "coffee.png",
-        "camera.png", "page.png", "sample1.jpg", "sample2.jpg", "sample3.jpg", "sample4.jpg", "sample5.jpg", "sample6.jpg",
-    ];
-
-    public static byte[] Read(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
-            {
-                var path = Path.Combine(dir.FullName, "tests", "data", "photos", name);
-                return File.Exists(path)
-                    ? File.ReadAllBytes(path)
-                    : throw new FileNotFoundException($"Test photo {name} is missing: run tests/data/fetch-photos.sh first.", path);
-            }
-        }
-
-        throw new DirectoryNotFoundException("Kusd.Moderation.sln not found above the test output.");
-    }
-}
-
 /// <summary>Draws text with DejaVu Sans (Debian fonts-dejavu-core) and says where each part of it went.</summary>
 internal sealed class TextCanvas : IDisposable
 {
