@@ -13,7 +13,7 @@ public class CaptionTests(UploadFormFixture fixture, ITestOutputHelper output)
     public async Task AnElementaryStudentsFullNameIsHighlightedAndExplainedInTheServersOwnWords()
     {
         var page = await OpenSignedInAsync(fixture);
-        await page.GetByLabel("Caption").FillAsync(Caption);
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(Caption);
         await CheckAsync(page);
 
         await Assertions.Expect(page.Locator("#caption-marked mark")).ToContainTextAsync("Emma Kowalski");
@@ -39,13 +39,13 @@ public class CaptionTests(UploadFormFixture fixture, ITestOutputHelper output)
     {
         var page = await OpenSignedInAsync(fixture);
         const string original = "Emma Kowalski won the spelling bee! Photos at https://example-shop.com/emma";
-        await page.GetByLabel("Caption").FillAsync(original);
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(original);
         await CheckAsync(page);
         await Assertions.Expect(page.Locator("#caption-marked mark")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#copy-caption")).ToBeHiddenAsync();
 
         // The admin deletes the link by hand: the old highlights are now about other text, and say so.
-        await page.GetByLabel("Caption").FillAsync("Emma Kowalski won the spelling bee! Well done!");
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync("Emma Kowalski won the spelling bee! Well done!");
         await Assertions.Expect(page.Locator("#caption-stale")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#copy-caption")).ToBeHiddenAsync();
         await AssertAxeCleanEverywhereAsync(page, output, "stale caption results");

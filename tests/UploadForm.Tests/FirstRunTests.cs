@@ -127,7 +127,7 @@ public class FirstRunTests(UploadFormFixture fixture, ITestOutputHelper output)
             }
         };
         await page.GotoAsync(new Uri(fixture.Address, "/docs").ToString(), new() { WaitUntil = WaitUntilState.NetworkIdle });
-        await Assertions.Expect(page.GetByText("Create an API key").First).ToBeAttachedAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Introduction" }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.WaitForTimeoutAsync(1000);
         var text = await page.InnerTextAsync("body");
         Assert.DoesNotContain("Ask AI", text, StringComparison.OrdinalIgnoreCase);

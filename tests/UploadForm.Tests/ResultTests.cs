@@ -64,7 +64,7 @@ public class ResultTests(UploadFormFixture fixture, ITestOutputHelper output)
     public async Task APostWithSeveralPhotosOpensWithASummaryLinkingEachPhoto()
     {
         var page = await OpenSignedInAsync(fixture);
-        await page.GetByLabel("Caption").FillAsync(Caption);
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(Caption);
         await AddPhotosAsync(page,
             Photo("grace_hopper_512x512.jpg", "assembly.jpg"),
             Photo("640px-IceBlockNearJoekullsarlon.jpg", "glacier.jpg"),
@@ -114,7 +114,7 @@ public class ResultTests(UploadFormFixture fixture, ITestOutputHelper output)
         var page = await OpenSignedInAsync(fixture, dark: true);
         var background = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
         Assert.Equal("rgb(21, 23, 27)", background);
-        await page.GetByLabel("Caption").FillAsync(Caption + " Write to ekowalski27@students.kusd.edu");
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(Caption + " Write to ekowalski27@students.kusd.edu");
         await AddPhotosAsync(page, Photo("grace_hopper_512x512.jpg", "assembly.jpg"), Photo("sample1.jpg", "field-trip.jpg"));
         await CheckAsync(page);
         await AssertAxeCleanAsync(page, output, "results, dark");
@@ -128,7 +128,7 @@ public class ResultTests(UploadFormFixture fixture, ITestOutputHelper output)
         await page.GotoAsync(fixture.Address.ToString());
         Assert.True(await FitsAsync(page), "The signed-out page scrolls sideways at 320 px.");
         await SignInAsync(page, fixture.CheckKey);
-        await page.GetByLabel("Caption").FillAsync(Caption + " Write to ekowalski27@students.kusd.edu or see https://example-shop.com/a/very/long/path/that/does/not/break/by/itself");
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(Caption + " Write to ekowalski27@students.kusd.edu or see https://example-shop.com/a/very/long/path/that/does/not/break/by/itself");
         await AddPhotosAsync(page, Photo("grace_hopper_512x512.jpg", "a-photo-with-a-rather-long-file-name-from-the-camera-roll.jpg"));
         await CheckAsync(page);
         Assert.True(await FitsAsync(page), "The results scroll sideways at 320 px.");

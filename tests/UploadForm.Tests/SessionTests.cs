@@ -39,7 +39,7 @@ public class SessionTests(UploadFormFixture fixture, ITestOutputHelper output)
     {
         var (id, key) = await fixture.CreateCheckKeyWithIdAsync("revoked mid-session");
         var page = await OpenSignedInAsync(fixture, key: key);
-        await page.GetByLabel("Caption").FillAsync(Caption);
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(Caption);
         await AddPhotosAsync(page, Photo("640px-IceBlockNearJoekullsarlon.jpg", "glacier.jpg"));
 
         await fixture.RevokeKeyAsync(id);
@@ -89,7 +89,7 @@ public class SessionTests(UploadFormFixture fixture, ITestOutputHelper output)
             }
         }
 
-        await page.GetByLabel("Caption").FillAsync(Caption);
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(Caption);
         var response = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new() { Name = "Check the post" }).ClickAsync(),
             r => r.Url.EndsWith("/v1/checks", StringComparison.Ordinal));
@@ -119,13 +119,13 @@ public class SessionTests(UploadFormFixture fixture, ITestOutputHelper output)
         {
             ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = 40_000,
         });
-        await page.GetByLabel("Caption").FillAsync(Caption);
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(Caption);
         await AddPhotosAsync(page,
             Photo("sample1.jpg", "one.jpg"), Photo("sample2.jpg", "two.jpg"), Photo("sample3.jpg", "three.jpg"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Check the post" }).ClickAsync();
 
         var text = page.Locator("#progress-text");
-        await Assertions.Expect(text).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Sending 3 photos: [\d.]+ (KB|MB) of [\d.]+ MB sent\."), new() { Timeout = 10_000 });
+        await Assertions.Expect(text).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Sending 3 photos: [\d.]+ (KB|MB) of [\d.]+ (KB|MB) sent\."), new() { Timeout = 10_000 });
         var value = await page.EvalOnSelectorAsync<double>("#progress-bar", "b => b.value");
         var max = await page.EvalOnSelectorAsync<double>("#progress-bar", "b => b.max");
         output.WriteLine($"progress {value} of {max}");
@@ -213,7 +213,7 @@ public class SessionTests(UploadFormFixture fixture, ITestOutputHelper output)
     {
         var page = await OpenSignedInAsync(fixture);
         const string hostile = "<img src=x onerror=\"window.pwned=1\"><b>Emma Kowalski</b> won!";
-        await page.GetByLabel("Caption").FillAsync(hostile);
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(hostile);
         await CheckAsync(page);
 
         await Assertions.Expect(page.Locator("#caption-marked mark")).ToHaveCountAsync(1);

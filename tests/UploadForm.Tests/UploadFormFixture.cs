@@ -32,7 +32,7 @@ public sealed class UploadFormFixture : IAsyncLifetime
     private WebApplication? _app;
     private IPlaywright? _playwright;
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => TestSupport.RepositoryRoot.Path;
 
     public Uri Address { get; private set; } = null!;
 
@@ -56,13 +56,7 @@ public sealed class UploadFormFixture : IAsyncLifetime
         return Path.Combine(dir, name + ".png");
     }
 
-    public static byte[] Photo(string name)
-    {
-        var path = Path.Combine(RepoRoot, "tests", "data", "photos", name);
-        return File.Exists(path)
-            ? File.ReadAllBytes(path)
-            : throw new FileNotFoundException($"Test photo {name} is missing: run tests/data/fetch-photos.sh first.", path);
-    }
+    public static byte[] Photo(string name) => TestSupport.TestPhotos.Read(name);
 
     public async Task InitializeAsync()
     {
@@ -167,18 +161,5 @@ public sealed class UploadFormFixture : IAsyncLifetime
         {
             // A file still held open by the database only leaves a temp folder behind.
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Kusd.Moderation.sln not found above the test folder.");
     }
 }

@@ -22,7 +22,7 @@ internal sealed class CheckCommand : Command
     private readonly Argument<string[]> _pathsArgument = new("PATH")
     {
         Description = "Files or folders to check (default: the current folder). Folders are searched recursively for "
-            + ".md, .markdown, .html, .htm and .txt files, skipping hidden folders, node_modules, bin and obj.",
+            + ".md, .markdown, .html, .htm and .txt files and .jpg, .jpeg, .png, .gif and .webp images, skipping hidden folders, node_modules, bin and obj.",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
