@@ -379,6 +379,14 @@ function start() {
     e.target.value = '';
     photos.addFiles(chosen);
   });
+  // The input is out of sight (its "No file chosen" would contradict the list), so the keys that open a
+  // button's action open the file chooser here too.
+  $('files').addEventListener('keydown', (e) => {
+    if (e.key === ' ' || e.key === 'Enter') {
+      e.preventDefault();
+      $('files').click();
+    }
+  });
   $('caption').addEventListener('input', updateCaptionState);
   $('apply-fixes').addEventListener('click', applyFixes);
   $('copy-caption').addEventListener('click', copyCaption);
