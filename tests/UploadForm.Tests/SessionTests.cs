@@ -166,6 +166,7 @@ public class SessionTests(UploadFormFixture fixture, ITestOutputHelper output)
         var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
         await chooser.SetFilesAsync(Photo("grace_hopper_512x512.jpg", "assembly.jpg"));
         await Assertions.Expect(page.Locator("#file-list")).ToContainTextAsync("assembly.jpg");
+        await Assertions.Expect(page.Locator("#files-chosen")).ToHaveTextAsync("1 photo ready to check.");
 
         // Next stops: the photo's Remove button, then the check button.
         await page.Keyboard.PressAsync("Tab");

@@ -144,6 +144,8 @@ export function clear() {
 
 export function render() {
   const list = $('file-list');
+  // Re-rendering must not drop the keyboard focus of someone on a Remove button.
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.photoId : null;
   list.replaceChildren();
   photos.forEach((photo) => {
     const problem = problemOf(photo);
@@ -167,6 +169,7 @@ export function render() {
     const removeButton = el('button', 'link-button', 'Remove');
     removeButton.type = 'button';
     removeButton.setAttribute('aria-label', 'Remove ' + photo.file.name);
+    removeButton.dataset.photoId = String(photo.id);
     removeButton.addEventListener('click', async () => {
       const index = photos.indexOf(photo);
       await remove(photo);
@@ -176,6 +179,7 @@ export function render() {
     });
     item.append(thumb, text, removeButton);
     list.append(item);
+    if (focused === String(photo.id)) removeButton.focus();
   });
   const count = sendable().length;
   const bad = photos.length - count;
