@@ -109,6 +109,39 @@ public class SessionTests(UploadFormFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ABusyCheckerShowsACountdownThatEndsWithTheButtonBack()
+    {
+        var page = await OpenSignedInAsync(fixture);
+        await page.GetByLabel("Caption", new() { Exact = true }).FillAsync(Caption);
+        await AddPhotosAsync(page, Photo("640px-IceBlockNearJoekullsarlon.jpg", "glacier.jpg"));
+
+        // Another client holds the only image slot with six group photos while the page asks.
+        using var client = fixture.Client(fixture.CheckKey);
+        using var busy = new MultipartFormDataContent();
+        foreach (var name in new[] { "sample1.jpg", "sample2.jpg", "sample3.jpg", "sample4.jpg", "sample5.jpg", "sample6.jpg" })
+        {
+            busy.Add(new ByteArrayContent(UploadFormFixture.Photo(name)), "images", name);
+        }
+
+        var holding = client.PostAsync(new Uri("/v1/checks", UriKind.Relative), busy);
+        await Task.Delay(700);
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Check the post" }).ClickAsync(),
+            r => r.Url.EndsWith("/v1/checks", StringComparison.Ordinal));
+        Assert.Equal(503, response.Status);
+        var error = page.Locator("#error");
+        await Assertions.Expect(error).ToContainTextAsync("The checker is busy right now");
+        await Assertions.Expect(page.Locator("#retry-line")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"You can check again in \d+ seconds?\."));
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Check the post" })).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#retry-line")).ToHaveTextAsync("You can check again now.", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Check the post" })).ToBeEnabledAsync();
+        Assert.Equal(Caption, await page.Locator("#caption").InputValueAsync());
+        await Assertions.Expect(page.Locator("#file-list li")).ToHaveCountAsync(1);
+        using var held = await holding;
+        Assert.Equal(System.Net.HttpStatusCode.OK, held.StatusCode);
+    }
+
+    [Fact]
     public async Task TheUploadShowsTheBytesSentAndCanBeCancelledKeepingThePost()
     {
         var page = await OpenSignedInAsync(fixture);

@@ -67,6 +67,8 @@ public sealed class UploadFormFixture : IAsyncLifetime
             "--Limits:MaxImageBytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--RateLimits:PermitLimit", PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--RateLimits:WindowSeconds", "120",
+            // One image check at a time and none waiting: a second image check at once meets a real 503.
+            "--Limits:MaxConcurrentImageChecks", "1", "--Limits:MaxQueuedImageChecks", "0",
         ]);
         await _app.StartAsync();
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
