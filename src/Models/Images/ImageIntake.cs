@@ -25,6 +25,7 @@ public sealed class ImageIntake
 {
     private readonly ImageLimits _limits;
     private readonly Configuration _configuration;
+    private long _decodes;
 
     public ImageIntake(ImageLimits? limits = null)
     {
@@ -51,6 +52,14 @@ public sealed class ImageIntake
     }
 
     public ImageLimits Limits => _limits;
+
+    /// <summary>Images decoded so far by this intake: the engine decodes each submitted image once, and tests count it.</summary>
+    public long Decodes => Interlocked.Read(ref _decodes);
+
+    /// <summary>The formats this intake reads, as MIME types and file extensions (what clients may send).</summary>
+    public static IReadOnlyList<string> MediaTypes { get; } = ["image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "image/tiff"];
+
+    public static IReadOnlyList<string> FileExtensions { get; } = [".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff"];
 
     /// <summary>Identifies the format and declared size from the header and checks them against the limits.</summary>
     public ImageHeader Inspect(ReadOnlyMemory<byte> encoded)
@@ -94,10 +103,15 @@ public sealed class ImageIntake
     }
 
     /// <summary>Decodes the first frame to RGB, upright per EXIF orientation. The caller disposes the image.</summary>
-    public Image<Rgb24> Decode(ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken = default)
+    public Image<Rgb24> Decode(ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken = default) =>
+        Decode(encoded, Inspect(encoded), cancellationToken);
+
+    /// <summary>Decodes an image whose header <see cref="Inspect"/> has already accepted.</summary>
+    public Image<Rgb24> Decode(ReadOnlyMemory<byte> encoded, ImageHeader header, CancellationToken cancellationToken = default)
     {
-        var header = Inspect(encoded);
+        ArgumentNullException.ThrowIfNull(header);
         cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _decodes);
         Image<Rgb24>? image = null;
         try
         {

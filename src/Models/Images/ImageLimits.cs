@@ -5,9 +5,12 @@ namespace Kusd.Moderation.Models.Images;
 /// <summary>Limits applied to every untrusted image before and while it is decoded.</summary>
 public sealed class ImageLimits
 {
-    /// <summary>Largest encoded upload accepted.</summary>
+    /// <summary>
+    /// Largest encoded image accepted: the one limit of image bytes for the API, the form, the CMS plugin
+    /// and the CLI (phones write 12 MP JPEGs of 3-8 MB and 48 MP ones of 10-20 MB).
+    /// </summary>
     [Range(1, long.MaxValue)]
-    public long MaxBytes { get; set; } = 20L * 1024 * 1024;
+    public long MaxBytes { get; set; } = 25L * 1024 * 1024;
 
     /// <summary>Largest declared width x height accepted; checked on the header, before decoding.</summary>
     [Range(1, long.MaxValue)]

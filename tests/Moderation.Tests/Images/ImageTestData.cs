@@ -1,14 +1,54 @@
+using Kusd.Moderation.Content;
+using Kusd.Moderation.Faces;
 using Kusd.Moderation.Images;
+using Kusd.Moderation.Models.Faces;
+using Kusd.Moderation.Roster;
 using SkiaSharp;
 
 namespace Kusd.Moderation.Tests.Images;
 
-/// <summary>Loads the image models once for every test class that needs them; they are thread-safe.</summary>
-public sealed class ImageRulesFixture : IDisposable
+/// <summary>Face templates a test sets (the roster database's role); none until it does.</summary>
+public sealed class TestTemplates : IFaceTemplateProvider
 {
-    public ImageRuleSet Set { get; } = ImageRules.Create(new ModerationOptions());
+    public FaceTemplateSet? Set { get; set; }
 
-    public void Dispose() => Set.Dispose();
+    public FaceTemplateSet GetTemplates(string model, int dimension) => Set ?? FaceTemplateSet.Empty(model, dimension);
+}
+
+/// <summary>
+/// The engine as the API and the CLI build it (<see cref="ModerationEngineBuilder"/>, default settings), with
+/// its models loaded once for a test class; they are thread-safe. <see cref="Engine"/> builds engines with a
+/// part of the image checkers over the same models.
+/// </summary>
+public sealed class ImageEngineFixture : IDisposable
+{
+    public ImageEngineFixture() =>
+        Host = ModerationEngineBuilder.Build(new ModerationSettings(), new FixedRosterProvider(RosterSnapshot.Empty), Templates);
+
+    public TestTemplates Templates { get; } = new();
+
+    public EngineHost Host { get; }
+
+    public ImagePipeline Images => Host.Engine.Images!;
+
+    public FaceAnalyzer Faces => Host.Faces!;
+
+    /// <summary>An engine over these models with only the image checkers <paramref name="keep"/> accepts (OCR and the text rules when <paramref name="readText"/>).</summary>
+    public ModerationEngine Engine(Func<IImageRule, bool> keep, bool readText = false, RosterSnapshot? roster = null) =>
+        new(
+            readText ? DefaultRules.CreateTextRules(new ModerationOptions()) : [],
+            new FixedRosterProvider(roster ?? RosterSnapshot.Empty),
+            new ModerationOptions(),
+            new ImagePipeline(Images.Intake, [.. Images.Rules.Where(keep)], readText ? Images.Text : null, Images.Sanitizer));
+
+    /// <summary>An image through the boundary, as the engine hands it to checkers.</summary>
+    public DecodedImage Decode(string field, string name, byte[] data)
+    {
+        var header = Images.Intake.Inspect(data);
+        return new DecodedImage(new ContentImage(field, name, data), header, Images.Intake.Decode(data, header));
+    }
+
+    public void Dispose() => Host.Dispose();
 }
 
 /// <summary>Draws text with DejaVu Sans (Debian fonts-dejavu-core) and says where each part of it went.</summary>
