@@ -64,7 +64,7 @@ public sealed class UploadFormFixture : IAsyncLifetime
         // Small limits so the page meets a real 413 (astronaut.png is 790 KB) and a real 429 (a key used up on purpose).
         _app = ModerationApp.Create([
             "--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", DataDirectory, "--webroot", webRoot,
-            "--Limits:MaxImageBytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Moderation:Images:Limits:MaxBytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--RateLimits:PermitLimit", PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--RateLimits:WindowSeconds", "120",
             // One image check at a time and none waiting: a second image check at once meets a real 503.
