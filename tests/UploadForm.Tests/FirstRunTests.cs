@@ -143,9 +143,10 @@ public class FirstRunTests(UploadFormFixture fixture, ITestOutputHelper output)
 
     private static string ApiDll()
     {
-        // The API's own build output (artifacts/bin/Kusd.Moderation.Api/<configuration>), as a deployment has it.
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
-        var dll = Path.Combine(UploadFormFixture.RepoRoot, "artifacts", "bin", "Kusd.Moderation.Api", configuration, "Kusd.Moderation.Api.dll");
+        // The API's own build output, as a deployment has it: this test runs from <artifacts>/bin/<project>/<configuration>,
+        // the API builds to <artifacts>/bin/Kusd.Moderation.Api/<configuration>.
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.Combine(output.Parent!.Parent!.FullName, "Kusd.Moderation.Api", output.Name, "Kusd.Moderation.Api.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build src/ModerationApi first.", dll);
     }
 
