@@ -71,6 +71,12 @@ public class PhotoTests(UploadFormFixture fixture, ITestOutputHelper output)
         await Assertions.Expect(page.Locator(".image-result")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".image-result h3")).ToHaveTextAsync("Photo 1: assembly.jpg");
         Assert.Equal(1, uploads);
+
+        // Removing the file that was never sent changes nothing; removing a checked photo makes the result stale.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove astronaut.png" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#photos-stale")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove assembly.jpg" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#photos-stale")).ToBeVisibleAsync();
     }
 
     [Fact]

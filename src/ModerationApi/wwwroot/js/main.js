@@ -10,6 +10,7 @@ import { renderVerdict, clearVerdict, CAPTION_FIELD } from './verdict.js';
 let pendingAfterSignIn = null; // a check to run again once the admin has signed in again, post kept
 let inFlight = null;           // { abort } of the running upload
 let countdown = 0;             // the retry timer
+let checkedPhotos = '';        // which photos the results on screen are about
 
 // ---- Sign in ---------------------------------------------------------------------------------
 
@@ -298,8 +299,10 @@ async function check(event) {
 
   const rules = await loadRules();
   const label = renderVerdict(result.body, caption, sent, rules);
+  checkedPhotos = sent.map((p) => p.id).join(',');
   setBusy(false);
   updateCaptionState();
+  updatePhotosState();
   $('results').hidden = false;
   $('results-h').focus();
   announce('Check done. ' + label + '.');
@@ -318,6 +321,13 @@ function updateCaptionState() {
   $('apply-fixes').hidden = !stale && section.dataset.pendingFixes !== 'true';
   // "Copy" is offered only for a caption the checker has just seen with nothing left to fix.
   $('copy-caption').hidden = stale || section.dataset.pendingFixes === 'true' || section.dataset.errors === 'true';
+}
+
+/** Results for other photos than the ones now chosen say so, instead of passing for the current post. */
+function updatePhotosState() {
+  if ($('results').hidden && !checkedPhotos) return;
+  const now = photos.sendable().map((p) => p.id).join(',');
+  $('photos-stale').hidden = now === checkedPhotos;
 }
 
 async function applyFixes() {
@@ -388,6 +398,7 @@ function start() {
     }
   });
   $('caption').addEventListener('input', updateCaptionState);
+  document.addEventListener('photos-changed', updatePhotosState);
   $('apply-fixes').addEventListener('click', applyFixes);
   $('copy-caption').addEventListener('click', copyCaption);
   photos.setUpDrop();

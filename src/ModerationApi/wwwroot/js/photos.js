@@ -181,6 +181,7 @@ export function render() {
     list.append(item);
     if (focused === String(photo.id)) removeButton.focus();
   });
+  document.dispatchEvent(new CustomEvent('photos-changed'));
   const count = sendable().length;
   const bad = photos.length - count;
   $('files-chosen').textContent = photos.length === 0
