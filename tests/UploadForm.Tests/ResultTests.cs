@@ -89,6 +89,23 @@ public class ResultTests(UploadFormFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TenPhotosOpenWithTheirSummaryAndKeepThePageShort()
+    {
+        var page = await OpenSignedInAsync(fixture);
+        string[] names = ["sample1.jpg", "sample2.jpg", "sample3.jpg", "sample4.jpg", "sample5.jpg", "sample6.jpg",
+            "grace_hopper_512x512.jpg", "640px-IceBlockNearJoekullsarlon.jpg", "chelsea.png", "page.png"];
+        await AddPhotosAsync(page, [.. names.Select(n => Photo(n))]);
+        await CheckAsync(page);
+        await Assertions.Expect(page.Locator(".image-result")).ToHaveCountAsync(10);
+        await Assertions.Expect(page.Locator("#summary .summary-list li")).ToHaveCountAsync(10);
+        var height = await page.EvaluateAsync<int>("document.documentElement.scrollHeight");
+        output.WriteLine($"Ten photos: the page is {height} px tall at 1000 x 900.");
+        // Before the summary and the small pictures for photos with nothing to change, it was 11,000 px.
+        Assert.True(height < 9000, $"The page is {height} px tall.");
+        await ScreenshotAsync(page, "16-ten-photos");
+    }
+
+    [Fact]
     public async Task APhotosLocationIsExplainedPlainlyWithTheTechnicalDetailInADisclosure()
     {
         var page = await OpenSignedInAsync(fixture);

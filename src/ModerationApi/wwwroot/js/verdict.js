@@ -243,7 +243,11 @@ function photoSection(photo, rules) {
   section.append(heading, el('p', 'photo-status', photo.status.text + '.'));
 
   const regions = photo.mine.filter((f) => f.region);
-  const shots = el('div', photo.clean && photo.status.cleanOnly ? 'shots before-after' : 'shots');
+  // Before and after only where the cleaned-up copy looks different (blurred faces); a copy that only loses
+  // hidden data looks the same, and a photo without boxes is shown small, so ten photos stay a short page.
+  const beforeAfter = Boolean(photo.clean && photo.status.cleanOnly && photo.mine.some((f) => FACE_RULES.includes(f.ruleId)));
+  if (regions.length === 0) section.classList.add('compact');
+  const shots = el('div', beforeAfter ? 'shots before-after' : 'shots');
   const before = el('figure', 'shot');
   const frame = el('div', 'frame');
   const img = el('img');
@@ -269,7 +273,7 @@ function photoSection(photo, rules) {
   shots.append(before);
 
   let downloadUrl = null;
-  if (photo.clean && photo.status.cleanOnly) {
+  if (beforeAfter) {
     before.append(el('figcaption', null, 'Before: as uploaded (do not post)'));
     downloadUrl = keepUrl(new Blob([photo.clean.bytes], { type: photo.clean.type }));
     const after = el('figure', 'shot');
