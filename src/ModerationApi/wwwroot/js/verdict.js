@@ -286,7 +286,7 @@ function photoSection(photo, rules) {
     shots.append(after);
   }
   section.append(shots);
-  if (photo.status.cleanOnly) section.append(el('p', 'clean-only', 'Post only the cleaned-up copy.'));
+  if (beforeAfter) section.append(el('p', 'clean-only', 'Post only the cleaned-up copy.'));
 
   const list = el('ol', 'findings');
   if (photo.mine.length === 0) list.append(el('li', null, 'Nothing to change in this photo.'));
@@ -295,7 +295,14 @@ function photoSection(photo, rules) {
     const where = kind ? 'Box ' + (regions.indexOf(f) + 1) + ' (' + kind.label + ', ' + kind.shape + ')' : null;
     list.append(findingItem(f, rules, { imageEvidence: true, where }));
   });
-  section.append(el('h4', null, 'What was found in this photo'), list);
+  if (photo.mine.length > 0 && photo.mine.every((f) => f.severity === 'note')) {
+    // Notes only (hidden data that the cleaned-up copy drops): the status line says what to do; the why waits here.
+    const more = el('details', 'photo-notes');
+    more.append(el('summary', null, 'What was found in this photo'), list);
+    section.append(more);
+  } else {
+    section.append(el('h4', null, 'What was found in this photo'), list);
+  }
   if (photo.mine.some((f) => FACE_RULES.includes(f.ruleId))) {
     section.append(el('p', 'hint', 'Only flagged faces are boxed. Any other faces in the photo matched no one with a media restriction.'));
   }
