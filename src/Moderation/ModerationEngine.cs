@@ -68,7 +68,8 @@ public sealed class ModerationEngine
     {
         ArgumentNullException.ThrowIfNull(request);
         var total = Stopwatch.StartNew();
-        var timings = new Dictionary<string, double>(StringComparer.Ordinal);
+        var run = new CheckRun();
+        var timings = run.Timings;
         var findings = new List<Finding>();
         audit ??= new CheckAudit();
 
@@ -100,7 +101,7 @@ public sealed class ModerationEngine
             }
             else
             {
-                await CheckImagesAsync(_images, context, findings, imageTexts, sanitizedImages, fixedImageFindings, timings, cancellationToken).ConfigureAwait(false);
+                await CheckImagesAsync(_images, context, findings, imageTexts, sanitizedImages, fixedImageFindings, run, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -111,7 +112,7 @@ public sealed class ModerationEngine
         var textFindings = new List<Finding>();
         foreach (var rule in _rules)
         {
-            await RunCheckerAsync(rule.Name, (found, token) => rule.AnalyzeAsync(textContext, found, token), textFindings, timings, cancellationToken).ConfigureAwait(false);
+            await RunCheckerAsync(rule.Name, (found, token) => rule.AnalyzeAsync(textContext, found, token), textFindings, run, cancellationToken).ConfigureAwait(false);
         }
 
         var readFrom = imageTexts.ToDictionary(t => t.Field.Name, StringComparer.Ordinal);
@@ -119,6 +120,12 @@ public sealed class ModerationEngine
             f.Target.Kind == FindingTarget.TextKind && readFrom.TryGetValue(f.Target.Field, out var read) ? ImageTextStage.ToImageFinding(f, read) : f));
 
         var ordered = Deduplicate(findings);
+        if (ordered.Count > _options.MaxFindingsPerCheck)
+        {
+            run.Omit(ordered.Count - _options.MaxFindingsPerCheck + 1);
+            ordered = [.. ordered.Take(_options.MaxFindingsPerCheck - 1), Omitted("check", ordered.Count - _options.MaxFindingsPerCheck + 1)];
+        }
+
         var sanitizedFields = SanitizeFields(request, ordered);
         timings["totalMs"] = total.Elapsed.TotalMilliseconds;
         return new Verdict
@@ -129,6 +136,7 @@ public sealed class ModerationEngine
             Sanitized = new SanitizedContent(sanitizedFields, sanitizedImages),
             Timings = timings,
             Models = Models,
+            FindingsOmitted = run.Omitted,
         };
     }
 
@@ -212,7 +220,7 @@ public sealed class ModerationEngine
         List<ImageText> imageTexts,
         List<SanitizedImage> sanitizedImages,
         HashSet<Finding> fixedImageFindings,
-        Dictionary<string, double> timings,
+        CheckRun run,
         CancellationToken cancellationToken)
     {
         var request = context.Request;
@@ -220,7 +228,7 @@ public sealed class ModerationEngine
         // The boundary: every header is inspected before any model runs.
         var watch = Stopwatch.StartNew();
         var headers = request.Images.Select(i => pipeline.Intake.Inspect(i.Data)).ToList();
-        timings["inspect"] = watch.Elapsed.TotalMilliseconds;
+        run.Time("inspect", watch.Elapsed.TotalMilliseconds);
 
         // One image at a time: its pixels are the only decoded copy in memory for this check.
         for (var i = 0; i < request.Images.Count; i++)
@@ -229,46 +237,78 @@ public sealed class ModerationEngine
             using var image = await Task.Run(
                 () => new DecodedImage(request.Images[i], headers[i], pipeline.Intake.Decode(request.Images[i].Data, headers[i], cancellationToken)),
                 cancellationToken).ConfigureAwait(false);
-            Add(timings, "decode", watch.Elapsed.TotalMilliseconds);
+            run.Time("decode", watch.Elapsed.TotalMilliseconds);
 
             var imageFindings = new List<Finding>();
-            var imageContext = new ImageCheckContext(image, context);
-            var running = pipeline.Rules
-                .Select(rule => RunCheckerAsync(rule.Name, (found, token) => RunOnPool(() => rule.Analyze(imageContext, found, token), token), imageFindings, timings, cancellationToken))
-                .ToList();
-            if (pipeline.Text is { } text)
+            var frames = image.SplitFrames();
+            try
             {
-                running.Add(RunCheckerAsync(
-                    text.Name,
-                    (_, token) => RunOnPool(
-                        () =>
-                        {
-                            if (text.Read(image, token) is { } read)
-                            {
-                                lock (imageTexts)
-                                {
-                                    imageTexts.Add(read);
-                                }
-                            }
-                        },
-                        token),
-                    imageFindings,
-                    timings,
-                    cancellationToken));
+                foreach (var frame in frames)
+                {
+                    var found = new List<Finding>();
+                    await CheckFrameAsync(pipeline, frame, context, found, imageTexts, run, cancellationToken).ConfigureAwait(false);
+                    imageFindings.AddRange(frame.Header.Frames > 1 ? found.Select(f => f with { Message = f.Message + frame.FrameLabel }) : found);
+                }
+            }
+            finally
+            {
+                foreach (var frame in frames.Where(f => !ReferenceEquals(f, image)))
+                {
+                    frame.Dispose();
+                }
             }
 
-            await Task.WhenAll(running).ConfigureAwait(false);
             findings.AddRange(imageFindings);
 
-            if (request.ReturnSanitizedImages && pipeline.Sanitizer is { } sanitizer)
+            // A sanitized copy of an animation would have to be one of every frame; none is made, so
+            // nothing in it counts as fixed and a restricted face keeps the post rejected.
+            if (request.ReturnSanitizedImages && pipeline.Sanitizer is { } sanitizer && image.Header.Frames == 1)
             {
                 watch.Restart();
                 var toMask = imageFindings.Where(f => f.Region is not null && sanitizer.Removes(f)).ToList();
                 fixedImageFindings.UnionWith(toMask);
                 sanitizedImages.Add(await Task.Run(() => sanitizer.Sanitize(image, toMask, cancellationToken), cancellationToken).ConfigureAwait(false));
-                Add(timings, "sanitize", watch.Elapsed.TotalMilliseconds);
+                run.Time("sanitize", watch.Elapsed.TotalMilliseconds);
             }
         }
+    }
+
+    /// <summary>The image checkers side by side on one frame, and its text read for the text rules.</summary>
+    private async Task CheckFrameAsync(
+        ImagePipeline pipeline,
+        DecodedImage image,
+        CheckContext context,
+        List<Finding> imageFindings,
+        List<ImageText> imageTexts,
+        CheckRun run,
+        CancellationToken cancellationToken)
+    {
+        var imageContext = new ImageCheckContext(image, context);
+        var running = pipeline.Rules
+            .Select(rule => RunCheckerAsync(rule.Name, (found, token) => RunOnPool(() => rule.Analyze(imageContext, found, token), token), imageFindings, run, cancellationToken))
+            .ToList();
+        if (pipeline.Text is { } text)
+        {
+            running.Add(RunCheckerAsync(
+                text.Name,
+                (_, token) => RunOnPool(
+                    () =>
+                    {
+                        if (text.Read(image, token) is { } read)
+                        {
+                            lock (imageTexts)
+                            {
+                                imageTexts.Add(read);
+                            }
+                        }
+                    },
+                    token),
+                imageFindings,
+                run,
+                cancellationToken));
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -277,12 +317,12 @@ public sealed class ModerationEngine
     /// </summary>
     private async Task RunCheckerAsync(
         string name,
-        Func<List<Finding>, CancellationToken, ValueTask> checker,
+        Func<IList<Finding>, CancellationToken, ValueTask> checker,
         List<Finding> sink,
-        Dictionary<string, double> timings,
+        CheckRun run,
         CancellationToken cancellationToken)
     {
-        var found = new List<Finding>();
+        var found = new FindingBuffer(_options.MaxFindingsPerRule);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.CheckerTimeout);
         var watch = Stopwatch.StartNew();
@@ -305,26 +345,24 @@ public sealed class ModerationEngine
             if (failure is null)
             {
                 sink.AddRange(found);
+                if (found.Dropped > 0)
+                {
+                    run.Omit(found.Dropped);
+                    sink.Add(Omitted(name, found.Dropped));
+                }
             }
             else
             {
                 sink.Add(failure);
             }
 
-            Add(timings, name, watch.Elapsed.TotalMilliseconds);
+            run.Time(name, watch.Elapsed.TotalMilliseconds);
         }
     }
 
     private static ValueTask RunOnPool(Action work, CancellationToken cancellationToken) =>
         new(Task.Run(work, cancellationToken));
 
-    private static void Add(Dictionary<string, double> timings, string name, double ms)
-    {
-        lock (timings)
-        {
-            timings[name] = timings.GetValueOrDefault(name) + ms;
-        }
-    }
 
     private static List<Finding> Deduplicate(List<Finding> findings)
     {
@@ -352,6 +390,16 @@ public sealed class ModerationEngine
         ex is not ImageRejectedException
         && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested);
 
+    // Never approved: a person must look at content with more problems than a verdict lists.
+    private static Finding Omitted(string checker, int count) => new()
+    {
+        RuleId = RuleIds.CheckUnavailable,
+        Severity = Severity.Warning,
+        Message = $"The {checker} checker found {count:N0} more findings than are listed; a person must review this content.",
+        Policy = PolicyRefs.Safety,
+        Target = new FindingTarget("check", checker),
+    };
+
     private static Finding Unavailable(string checker, Exception ex) =>
         Unavailable(checker, $"The {checker} checker failed ({ex.GetType().Name}); a person must review this content.");
 
@@ -371,4 +419,24 @@ public sealed class ModerationEngine
 public interface IModelBackedRule
 {
     IReadOnlyDictionary<string, string> Models { get; }
+}
+
+/// <summary>What one check accumulates besides findings: time per stage and checker, and findings left out.</summary>
+internal sealed class CheckRun
+{
+    private int _omitted;
+
+    public Dictionary<string, double> Timings { get; } = new(StringComparer.Ordinal);
+
+    public int Omitted => Volatile.Read(ref _omitted);
+
+    public void Time(string name, double ms)
+    {
+        lock (Timings)
+        {
+            Timings[name] = Timings.GetValueOrDefault(name) + ms;
+        }
+    }
+
+    public void Omit(int count) => Interlocked.Add(ref _omitted, count);
 }

@@ -33,4 +33,15 @@ public sealed class ModerationOptions
     /// </summary>
     [Range(1, 10_000_000)]
     public int MaxFieldLength { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// Findings one checker may report in one check (per image frame for image checkers). More are counted,
+    /// not kept: a page with this many problems needs a person, and the answer and the audit row stay small.
+    /// </summary>
+    [Range(10, 100_000)]
+    public int MaxFindingsPerRule { get; init; } = 1_000;
+
+    /// <summary>Findings one verdict lists; beyond it the verdict says how many were left out and is never approved.</summary>
+    [Range(10, 100_000)]
+    public int MaxFindingsPerCheck { get; init; } = 2_000;
 }

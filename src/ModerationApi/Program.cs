@@ -58,6 +58,7 @@ namespace Kusd.Moderation.Api
             app.MapApiHealthChecks();
             app.MapCatalog();
             app.MapChecks();
+            app.MapOverrides();
             app.MapRoster();
             app.MapKeys();
 

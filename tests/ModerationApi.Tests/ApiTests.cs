@@ -278,7 +278,7 @@ public abstract class ApiTests(ApiServerFixture fixture)
     public async Task DeletingAPersonDeletesTheirTemplatesAndMatches()
     {
         using var admin = Server.Client(Server.AdminKey);
-        (await admin.PutAsJsonAsync("/v1/roster/people/S7001", new { id = "S7001", role = "student", givenName = "Temp", familyName = "Person", grade = "01", mediaRestriction = true })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/v1/roster/people/S7001", new { id = "S7001", role = "student", givenName = "Temp", familyName = "Person", grade = "01", mediaRestriction = true, emails = Array.Empty<string>() })).EnsureSuccessStatusCode();
         using var form = new MultipartFormDataContent { { new ByteArrayContent(Photos.Read("astronaut.png")), "photo", "p.png" } };
         (await admin.PostAsync("/v1/roster/people/S7001/faces", form)).EnsureSuccessStatusCode();
         var check = await (await admin.PostAsJsonAsync("/v1/checks", new { images = new[] { new { name = "x.png", data = Convert.ToBase64String(Photos.Read("astronaut.png")) } } })).Content.ReadFromJsonAsync<JsonElement>();
@@ -389,4 +389,37 @@ public abstract class ApiTests(ApiServerFixture fixture)
 
         return ~crc;
     }
+
+    [SkippableFact]
+    public async Task APutThatLeavesOutMediaRestrictionIsRefusedAndLiftsNothing()
+    {
+        using var admin = Server.Client(Server.AdminKey);
+
+        using var put = await admin.PutAsJsonAsync("/v1/roster/people/S1002", new { id = "S1002", givenName = "Liam", familyName = "Nowak", grade = "04" });
+        using var check = await admin.PostAsJsonAsync("/v1/checks", new { fields = new[] { new { name = "body", text = "Liam Nowak read a poem." } } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var problem = await put.Content.ReadAsStringAsync();
+        Assert.Contains("mediaRestriction", problem, StringComparison.Ordinal);
+        Assert.Contains("emails", problem, StringComparison.Ordinal);
+        Assert.Contains(RuleIds.MediaRestrictionName, await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [SkippableTheory]
+    [InlineData("S1001\u200B", "Emma")]
+    [InlineData("\u0405\u0031\u0030\u0030\u0031", "Emma")]
+    [InlineData("S7002", null)]
+    public async Task IdsWithInvisibleOrLookAlikeCharactersAndOverlongNamesAreRefused(string id, string? givenName)
+    {
+        id = System.Text.RegularExpressions.Regex.Unescape(id);
+        using var admin = Server.Client(Server.AdminKey);
+
+        using var put = await admin.PutAsJsonAsync(
+            "/v1/roster/people/" + Uri.EscapeDataString(id),
+            new { id, givenName = givenName ?? new string('x', 2_000_000), familyName = "Kowalski", grade = "02", mediaRestriction = false, emails = Array.Empty<string>() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("application/problem+json", put.Content.Headers.ContentType?.MediaType);
+    }
+
 }

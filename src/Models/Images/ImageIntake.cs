@@ -14,7 +14,8 @@ using SixLabors.ImageSharp.Processing;
 namespace Kusd.Moderation.Models.Images;
 
 /// <summary>What the header of an image declares, read without decoding pixels.</summary>
-public sealed record ImageHeader(string Format, int Width, int Height);
+/// <param name="Frames">Frames (GIF images, TIFF pages) the file holds; every one is decoded and checked.</param>
+public sealed record ImageHeader(string Format, int Width, int Height, int Frames = 1);
 
 /// <summary>
 /// Reads untrusted image bytes at the boundary: identifies the format from the header, refuses
@@ -47,8 +48,10 @@ public sealed class ImageIntake
             // Uploads are decoded concurrently already; one core per decode keeps latency predictable.
             MaxDegreeOfParallelism = 1,
         };
-        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
-        _configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        // Every frame of a GIF or page of a TIFF is shown by some viewer, so every one is decoded (the
+        // header inspection has bounded how many, and their pixels in all).
+        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.All });
+        _configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.All });
     }
 
     public ImageLimits Limits => _limits;
@@ -99,7 +102,9 @@ public sealed class ImageIntake
 
         CheckDimensions(format.Name, info.Width, info.Height);
         CheckComplete(format.Name, encoded.Span);
-        return new ImageHeader(format.Name, info.Width, info.Height);
+        var frames = FrameCounter.Count(format.Name, encoded.Span);
+        CheckFrames(format.Name, info.Width, info.Height, frames);
+        return new ImageHeader(format.Name, info.Width, info.Height, frames);
     }
 
     /// <summary>Decodes the first frame to RGB, upright per EXIF orientation. The caller disposes the image.</summary>
@@ -117,8 +122,9 @@ public sealed class ImageIntake
         {
             using var stream = AsStream(encoded);
             image = Image.Load<Rgb24>(_configuration, stream);
-            // The header and the frame can disagree in crafted files; the decoded frame is what counts.
+            // The header and the frames can disagree in crafted files; the decoded frames are what count.
             CheckDimensions(header.Format, image.Width, image.Height);
+            CheckFrames(header.Format, image.Width, image.Height, image.Frames.Count);
             image.Mutate(x => x.AutoOrient());
             return image;
         }
@@ -146,6 +152,29 @@ public sealed class ImageIntake
             throw new ImageRejectedException(
                 ImageRejection.TooLarge,
                 $"The {format} image declares {width} x {height} pixels; the limit is {_limits.MaxPixels:N0} pixels and {_limits.MaxDimension:N0} a side.");
+        }
+    }
+
+    private void CheckFrames(string format, int width, int height, int frames)
+    {
+        if (frames <= 1)
+        {
+            return;
+        }
+
+        if (format is not ("GIF" or "TIFF"))
+        {
+            // The decoder here reads only the first frame of an animated PNG or WebP: the others would go unchecked.
+            throw new ImageRejectedException(
+                ImageRejection.UnknownFormat,
+                $"Animated {format} images cannot be checked frame by frame; send a still image, or the animation as a GIF.");
+        }
+
+        if (frames > _limits.MaxFramesRead || (long)width * height * frames > _limits.MaxPixels)
+        {
+            throw new ImageRejectedException(
+                ImageRejection.TooLarge,
+                $"The {format} image has {frames:N0} frames of {width} x {height}; the limit is {_limits.MaxFramesRead} frames and {_limits.MaxPixels:N0} pixels in all.");
         }
     }
 

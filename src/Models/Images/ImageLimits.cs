@@ -20,9 +20,13 @@ public sealed class ImageLimits
     [Range(1, int.MaxValue)]
     public int MaxDimension { get; set; } = 20_000;
 
-    /// <summary>Frames decoded from animated formats; only the first is ever read.</summary>
-    [Range(1, 1)]
-    public int MaxFramesRead { get; set; } = 1;
+    /// <summary>
+    /// Most frames of a GIF or pages of a TIFF accepted; every frame is decoded and checked, so a restricted
+    /// face in frame 2 is found. Their pixels together stay within <see cref="MaxPixels"/>. More frames are
+    /// refused (422): a check is never approved with frames unseen.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxFramesRead { get; set; } = 50;
 
     /// <summary>
     /// Largest single buffer the decoder may allocate. Null derives it from <see cref="MaxPixels"/>

@@ -13,12 +13,14 @@ namespace Kusd.Moderation.Images;
 /// </summary>
 public sealed class DecodedImage : IDisposable
 {
-    public DecodedImage(ContentImage source, ImageHeader header, Image<Rgb24> pixels)
+    /// <param name="frame">Which frame of an animated GIF or multi-page TIFF these pixels are (0-based).</param>
+    public DecodedImage(ContentImage source, ImageHeader header, Image<Rgb24> pixels, int frame = 0, ImageMetadataReport? metadata = null)
     {
         Source = source ?? throw new ArgumentNullException(nameof(source));
         Header = header ?? throw new ArgumentNullException(nameof(header));
         Pixels = pixels ?? throw new ArgumentNullException(nameof(pixels));
-        Metadata = ImageMetadataReader.Read(pixels.Metadata);
+        Frame = frame;
+        Metadata = metadata ?? ImageMetadataReader.Read(pixels.Metadata);
     }
 
     public ContentImage Source { get; }
@@ -27,6 +29,29 @@ public sealed class DecodedImage : IDisposable
     public ImageHeader Header { get; }
 
     public Image<Rgb24> Pixels { get; }
+
+    /// <summary>The frame these pixels are, of <see cref="ImageHeader.Frames"/>; 0 for a still image.</summary>
+    public int Frame { get; }
+
+    /// <summary>How findings name this frame: empty for a still image, " (frame 2 of 3)" otherwise.</summary>
+    public string FrameLabel => Header.Frames > 1 ? $" (frame {Frame + 1} of {Header.Frames})" : string.Empty;
+
+    /// <summary>Splits a multi-frame image into one image per frame (the caller disposes them); a still image is itself.</summary>
+    public IReadOnlyList<DecodedImage> SplitFrames()
+    {
+        if (Pixels.Frames.Count <= 1)
+        {
+            return [this];
+        }
+
+        var frames = new List<DecodedImage>(Pixels.Frames.Count);
+        for (var i = 0; i < Pixels.Frames.Count; i++)
+        {
+            frames.Add(new DecodedImage(Source, Header, Pixels.Frames.CloneFrame(i), i, Metadata));
+        }
+
+        return frames;
+    }
 
     public ImageMetadataReport Metadata { get; }
 

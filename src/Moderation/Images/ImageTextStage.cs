@@ -47,7 +47,8 @@ public sealed class ImageTextStage
         }
 
         var (text, boxes) = Compose(result);
-        return new ImageText(image, new ContentField(image.Source.Field + FieldSuffix, text), boxes);
+        var frame = image.Frame > 0 ? $"@{image.Frame + 1}" : string.Empty;
+        return new ImageText(image, new ContentField(image.Source.Field + frame + FieldSuffix, text), boxes);
     }
 
     /// <summary>The recognised text of an image as one field, with the image box of every UTF-16 code unit (null for line breaks).</summary>
@@ -91,7 +92,7 @@ public sealed class ImageTextStage
         region ??= boxes.Where(b => b is not null).Select(b => b!.Value).DefaultIfEmpty(new OcrBox(0, 0, read.Image.Width, read.Image.Height)).Aggregate(OcrBox.Union);
         return finding with
         {
-            Message = finding.Message + " (text read from the image)",
+            Message = finding.Message + " (text read from the image" + (read.Image.Header.Frames > 1 ? $", frame {read.Image.Frame + 1})" : ")"),
             Target = read.Image.Target,
             Span = null,
             Evidence = finding.Evidence ?? text[span.Start..span.End],

@@ -36,4 +36,11 @@ public sealed class ApiLimitsOptions
     /// </summary>
     [Range(1, 256)]
     public int MaxConcurrentImageChecks { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Memory for answers kept for <c>Idempotency-Key</c> replays (least recently used go first). 32 MB
+    /// holds about 30,000 typical answers of a few findings; an answer over an eighth of it is not kept.
+    /// </summary>
+    [Range(64 * 1024, 4L << 30)]
+    public long IdempotencyCacheBytes { get; set; } = 32L * 1024 * 1024;
 }

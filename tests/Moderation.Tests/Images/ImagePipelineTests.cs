@@ -65,6 +65,76 @@ public sealed class ImagePipelineTests(ImageEngineFixture fixture) : IClassFixtu
         Assert.True(stuck.Cancelled.Wait(TimeSpan.FromSeconds(10)), "the stuck checker was never told to stop");
     }
 
+    [Theory]
+    [InlineData("gif")]
+    [InlineData("tiff")]
+    public async Task ARestrictedFaceInTheSecondFrameIsFoundAndNeverCountsAsFixed(string format)
+    {
+        var hopper = Photos.Read("grace_hopper_512x512.jpg");
+        var enrolled = Assert.Single(fixture.Faces.Analyze(hopper).Faces);
+        fixture.Templates.Set = new Faces.FaceTemplateSet(fixture.Faces.EmbedderId, fixture.Faces.EmbeddingSize, ["S1003"], [enrolled.Embedding!]);
+        var animation = TwoFrames(hopper, format);
+
+        var verdict = await fixture.Engine(r => r is Faces.FaceRule).CheckAsync(new CheckRequest
+        {
+            Images = [new ContentImage("images[0]", "anim." + format, animation)],
+            ReturnSanitizedImages = true,
+        });
+
+        var face = Assert.Single(verdict.Findings, f => f.RuleId == RuleIds.MediaRestrictionFace);
+        Assert.EndsWith("(frame 2 of 2)", face.Message, StringComparison.Ordinal);
+        Assert.NotEqual(Decision.Approved, verdict.Decision);
+        Assert.NotEqual(Decision.ApprovedWithChanges, verdict.Decision);
+        Assert.Empty(verdict.Sanitized.Images);
+    }
+
+    [Fact]
+    public void AnAnimationWithMoreFramesThanTheLimitIsRefusedBeforeDecoding()
+    {
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(32, 32);
+        for (var i = 1; i < 60; i++)
+        {
+            image.Frames.AddFrame(image.Frames.RootFrame);
+        }
+
+        using var output = new MemoryStream();
+        image.Save(output, new SixLabors.ImageSharp.Formats.Gif.GifEncoder());
+        var intake = new ImageIntake(new ImageLimits { MaxFramesRead = 50 });
+
+        var refused = Assert.Throws<ImageRejectedException>(() => intake.Inspect(output.ToArray()));
+
+        Assert.Equal(ImageRejection.TooLarge, refused.Reason);
+        Assert.Contains("60 frames", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, intake.Decodes);
+    }
+
+    [Fact]
+    public void AnAnimatedPngIsCountedFromItsDeclaration()
+    {
+        // Signature, then an acTL chunk declaring 3 frames (CRC not checked by the counter).
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 8, (byte)'a', (byte)'c', (byte)'T', (byte)'L', 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0];
+
+        Assert.Equal(3, FrameCounter.Count("PNG", png));
+    }
+
+    private static byte[] TwoFrames(byte[] photo, string format)
+    {
+        using var face = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(photo);
+        using var animation = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(face.Width, face.Height, new SixLabors.ImageSharp.PixelFormats.Rgb24(200, 200, 200));
+        animation.Frames.AddFrame(face.Frames.RootFrame);
+        using var output = new MemoryStream();
+        if (format == "gif")
+        {
+            animation.Save(output, new SixLabors.ImageSharp.Formats.Gif.GifEncoder());
+        }
+        else
+        {
+            animation.Save(output, new SixLabors.ImageSharp.Formats.Tiff.TiffEncoder());
+        }
+
+        return output.ToArray();
+    }
+
     /// <summary>An image checker that waits (until cancelled) and reports nothing.</summary>
     private sealed class ProbeRule(TimeSpan wait) : IImageRule
     {
