@@ -144,6 +144,9 @@ export function renderVerdict(verdict, caption, sent, rules) {
   box.className = 'decision decision-' + verdict.decision;
   box.append(el('p', 'decision-label', label), el('p', null, decision.text));
   box.append(el('p', 'decision-counts', findings.length === 0 ? 'No findings.' : plural(findings.length, 'finding', 'findings') + ' listed below.'));
+  if (verdict.findingsOmitted > 0) {
+    box.append(el('p', null, plural(verdict.findingsOmitted, 'more finding was', 'more findings were') + ' not listed: there are too many to show. A person must go through this post.'));
+  }
 
   renderSummary(photos, captionFindings, imageFindings, caption);
   renderCaption(caption, captionFindings, verdict, rules);
