@@ -49,6 +49,7 @@ namespace Kusd.Moderation.Api
             builder.Services.AddApiRateLimits();
             builder.Services.AddApiDocumentation();
             builder.Services.AddApiHealthChecks();
+            builder.AddTelemetry();
 
             var app = builder.Build();
 
@@ -61,6 +62,7 @@ namespace Kusd.Moderation.Api
 
             app.MapApiDocumentation();
             app.MapApiHealthChecks();
+            app.MapTelemetry();
             app.MapCatalog();
             app.MapChecks();
             app.MapOverrides();

@@ -55,6 +55,7 @@ public sealed class InferenceQueue : IDisposable
 {
     private readonly SemaphoreSlim _running;
     private readonly int _maxWaiting;
+    private readonly int _maxRunning;
     private int _waiting;
 
     public InferenceQueue(IOptions<ApiLimitsOptions> options)
@@ -62,7 +63,11 @@ public sealed class InferenceQueue : IDisposable
         var limits = options.Value;
         _running = new SemaphoreSlim(limits.MaxConcurrentImageChecks, limits.MaxConcurrentImageChecks);
         _maxWaiting = limits.MaxQueuedImageChecks;
+        _maxRunning = limits.MaxConcurrentImageChecks;
     }
+
+    /// <summary>Image checks running or waiting, for the operator's dashboard.</summary>
+    public int InFlight => Volatile.Read(ref _waiting) + (_maxRunning - _running.CurrentCount);
 
     /// <summary>A lease to run, or null when the queue is full.</summary>
     public async Task<IDisposable?> TryEnterAsync(CancellationToken cancellationToken)
