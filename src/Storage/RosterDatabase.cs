@@ -57,6 +57,11 @@ public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
                 sealed {blob} NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_face_templates_person ON face_templates (person_id)
             """),
+        // The schools a person belongs to (school codes, JSON array): a check about one school compares
+        // faces only with the restricted students of that school.
+        new("roster", 2, """
+            ALTER TABLE people ADD COLUMN schools TEXT NOT NULL DEFAULT '[]'
+            """),
     ];
 
     /// <summary>Opens <paramref name="path"/> with the key file beside it (<c>PATH.key</c>) unless KUSD_TEMPLATE_KEY is set.</summary>
@@ -267,7 +272,7 @@ public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
         using var command = _db.Command(
             connection,
             null,
-            "SELECT id, role, given_name, family_name, preferred_name, grade, media_restriction, emails FROM people"
+            "SELECT id, role, given_name, family_name, preferred_name, grade, media_restriction, emails, schools FROM people"
                 + (onlyId is null ? " ORDER BY id" : " WHERE id = @id"),
             ("@id", onlyId));
 
@@ -284,6 +289,7 @@ public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
                 Grade = reader.IsDBNull(5) ? null : new Grade(reader.GetInt32(5)),
                 MediaRestriction = Convert.ToInt64(reader.GetValue(6), System.Globalization.CultureInfo.InvariantCulture) != 0,
                 Emails = JsonSerializer.Deserialize<string[]>(reader.GetString(7)) ?? [],
+                Schools = JsonSerializer.Deserialize<string[]>(reader.GetString(8)) ?? [],
             });
         }
 
@@ -294,11 +300,11 @@ public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
         connection,
         transaction,
         """
-        INSERT INTO people (id, role, given_name, family_name, preferred_name, grade, media_restriction, emails)
-        VALUES (@id, @role, @given, @family, @preferred, @grade, @restricted, @emails)
+        INSERT INTO people (id, role, given_name, family_name, preferred_name, grade, media_restriction, emails, schools)
+        VALUES (@id, @role, @given, @family, @preferred, @grade, @restricted, @emails, @schools)
         ON CONFLICT (id) DO UPDATE SET role = excluded.role, given_name = excluded.given_name,
             family_name = excluded.family_name, preferred_name = excluded.preferred_name, grade = excluded.grade,
-            media_restriction = excluded.media_restriction, emails = excluded.emails
+            media_restriction = excluded.media_restriction, emails = excluded.emails, schools = excluded.schools
         """,
         ("@id", person.Id),
         ("@role", person.Role == PersonRole.Staff ? "staff" : "student"),
@@ -307,7 +313,8 @@ public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
         ("@preferred", person.PreferredName),
         ("@grade", person.Grade?.Level),
         ("@restricted", person.MediaRestriction ? 1 : 0),
-        ("@emails", JsonSerializer.Serialize(person.Emails)));
+        ("@emails", JsonSerializer.Serialize(person.Emails)),
+        ("@schools", JsonSerializer.Serialize(person.Schools)));
 
     private void BumpVersion(DbConnection connection, DbTransaction transaction) =>
         _db.Execute(connection, transaction, "UPDATE roster_version SET version = version + 1 WHERE id = 1");

@@ -29,6 +29,9 @@ public sealed record CheckRequestDto
     [Description("Return each image with restricted faces blurred and metadata stripped; those faces then count as fixed.")]
     public bool ReturnSanitizedImages { get; init; }
 
+    [Description("School codes the post is about: faces are compared only with the restricted students of those schools. Leave out for the whole district.")]
+    public IReadOnlyList<string>? Schools { get; init; }
+
     /// <summary>The wire form of a request (formats and channel by <see cref="WireNames"/>).</summary>
     public static CheckRequestDto From(CheckRequest request)
     {
@@ -39,6 +42,7 @@ public sealed record CheckRequestDto
             Images = [.. request.Images.Select(i => new CheckImageDto(i.Name, Convert.ToBase64String(i.Data.Span)))],
             Channel = WireNames.Of(request.Channel),
             ReturnSanitizedImages = request.ReturnSanitizedImages,
+            Schools = request.Schools.Count == 0 ? null : request.Schools,
         };
     }
 }

@@ -27,4 +27,11 @@ public sealed record CheckRequest
 
     /// <summary>When true, faces that must not be published are blurred in a returned copy, and count as fixed.</summary>
     public bool ReturnSanitizedImages { get; init; }
+
+    /// <summary>
+    /// The schools the post is about (school codes of the roster). Faces are then compared only with the
+    /// restricted students of those schools: false matches grow with the number of templates compared, so
+    /// the scope is part of the accuracy. Empty: every restricted student of the district.
+    /// </summary>
+    public IReadOnlyList<string> Schools { get; init; } = [];
 }

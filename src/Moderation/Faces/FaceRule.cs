@@ -35,6 +35,7 @@ public sealed class FaceRule : IImageRule
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(findings);
         var templates = _templates.GetTemplates(_analyzer.EmbedderId, _analyzer.EmbeddingSize);
+        var candidates = Candidates(context.Check);
         var matches = new List<FaceMatch>();
         var image = context.Image;
         var analysis = _analyzer.Analyze(image.Pixels, cancellationToken);
@@ -67,7 +68,7 @@ public sealed class FaceRule : IImageRule
                 continue;
             }
 
-            var result = _matcher.Match(face.Embedding, templates);
+            var result = _matcher.Match(face.Embedding, templates, candidates);
             if (result.Decision != FaceDecision.None)
             {
                 var isMatch = result.Decision == FaceDecision.Match;
@@ -92,6 +93,21 @@ public sealed class FaceRule : IImageRule
         {
             context.Check.Audit.Add(match);
         }
+    }
+
+    /// <summary>The restricted students of the schools the check names (null: all of them; FaceMatcher still normalises over all).</summary>
+    private static HashSet<string>? Candidates(Rules.CheckContext check)
+    {
+        var schools = check.Request.Schools;
+        if (schools.Count == 0)
+        {
+            return null;
+        }
+
+        return check.Roster.Roster.People
+            .Where(p => p.MediaRestriction && p.Schools.Any(s => schools.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            .Select(p => p.Id)
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     private static ImageRegion ToRegion(BoxF box, int width, int height)

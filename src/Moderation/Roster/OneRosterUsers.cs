@@ -95,6 +95,8 @@ internal static class OneRosterUsers
 
             var person = new Person
             {
+                // OneRoster 1.1 lists a user's organisations (schools) comma-separated in orgSourcedIds.
+                Schools = RosterCsv.ReadSchools(row, "orgSourcedIds", ',', errors),
                 Id = id,
                 Role = isStudent ? PersonRole.Student : PersonRole.Staff,
                 GivenName = given,

@@ -35,6 +35,9 @@ public sealed record Person
     public bool MediaRestriction { get; init; }
     public IReadOnlyList<string> Emails { get; init; } = [];
 
+    /// <summary>School codes (roster column <c>schools</c>, OneRoster <c>orgSourcedIds</c>); empty: not scoped.</summary>
+    public IReadOnlyList<string> Schools { get; init; } = [];
+
     public bool IsStudent => Role == PersonRole.Student;
 
     public bool IsElementaryStudent => IsStudent && Grade is { IsElementary: true };

@@ -161,10 +161,12 @@ public static class RosterCsv
 
             var restricted = ReadMediaRestriction(row, "mediaRestriction", options, errors);
             var emails = ReadEmails(row, "emails", errors);
+            var schools = ReadSchools(row, "schools", ';', errors);
             if (errors.Count == before)
             {
                 people.Add(new Person
                 {
+                    Schools = schools,
                     Id = id,
                     Role = role,
                     GivenName = given,
@@ -238,6 +240,25 @@ public static class RosterCsv
         }
 
         return result;
+    }
+
+    /// <summary>School codes of a person (ids by <see cref="PersonRules.CheckId"/>), split by <paramref name="separator"/>.</summary>
+    internal static List<string> ReadSchools(RosterRow row, string column, char separator, List<RosterImportError> errors)
+    {
+        var schools = new List<string>();
+        foreach (var part in row.Get(column).Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (PersonRules.CheckId(part, column) is { } error)
+            {
+                errors.Add(Error(row.Line, column, error));
+            }
+            else
+            {
+                schools.Add(part);
+            }
+        }
+
+        return schools;
     }
 
     internal static RosterImportError Error(int line, string? column, string message) =>

@@ -43,7 +43,7 @@ public static class CheckRequestReader
             var form = await http.ReadFormAsync(cancellationToken).ConfigureAwait(false);
             var format = form["format"].FirstOrDefault();
             var fields = form.Keys
-                .Where(k => k is not "format" and not "channel" and not "returnSanitizedImages")
+                .Where(k => k is not "format" and not "channel" and not "returnSanitizedImages" and not "schools")
                 .Select(k => new CheckFieldDto(k, form[k].ToString(), format))
                 .ToList();
             dto = new CheckRequestDto
@@ -51,6 +51,7 @@ public static class CheckRequestReader
                 Fields = fields,
                 Channel = form["channel"].FirstOrDefault(),
                 ReturnSanitizedImages = bool.TryParse(form["returnSanitizedImages"].FirstOrDefault(), out var sanitize) && sanitize,
+                Schools = [.. form["schools"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
             };
             for (var i = 0; i < form.Files.Count && i < limits.MaxImages; i++)
             {
@@ -143,6 +144,12 @@ public static class CheckRequestReader
             errors["channel"] = ["The channel must be website or social."];
         }
 
+        var schools = dto.Schools ?? [];
+        if (schools.Count > 100 || schools.Any(school => school is null || Kusd.Moderation.Roster.PersonRules.CheckId(school, "schools") is not null))
+        {
+            errors["schools"] = ["At most 100 school codes, each of ASCII letters, digits and - _ . :"];
+        }
+
         if (errors.Count > 0)
         {
             return Fail(Validation(errors));
@@ -154,6 +161,7 @@ public static class CheckRequestReader
             Images = [.. images.Select(i => new ContentImage(i.Field, i.Name, i.Data))],
             Channel = channel,
             ReturnSanitizedImages = dto.ReturnSanitizedImages,
+            Schools = schools,
         };
         return new Result(request, null, Hash(request));
     }
@@ -171,6 +179,7 @@ public static class CheckRequestReader
 
         Add(request.Channel.ToString());
         Add(request.ReturnSanitizedImages.ToString());
+        Add(string.Join(',', request.Schools));
         foreach (var f in request.Fields)
         {
             Add(f.Name);

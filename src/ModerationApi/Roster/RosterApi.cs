@@ -23,7 +23,8 @@ public sealed record PersonDto(
     string? Grade,
     bool? MediaRestriction,
     IReadOnlyList<string>? Emails,
-    int? Templates = null);
+    int? Templates = null,
+    IReadOnlyList<string>? Schools = null);
 
 public static class RosterApi
 {
@@ -114,6 +115,11 @@ public static class RosterApi
             Fail("emails", $"Entry {entry} is not an email address.");
         }
 
+        if (body.Schools is { } schools && (schools.Count > 100 || schools.Any(school => school is null || PersonRules.CheckId(school, "schools") is not null)))
+        {
+            Fail("schools", "At most 100 school codes, each of ASCII letters, digits and - _ . :");
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The person is not valid");
@@ -129,6 +135,7 @@ public static class RosterApi
             Grade = grade,
             MediaRestriction = body.MediaRestriction!.Value,
             Emails = body.Emails!,
+            Schools = body.Schools ?? [],
         };
         var before = roster.FindPerson(id);
         roster.UpsertPerson(person);
@@ -267,5 +274,6 @@ public static class RosterApi
         p.PreferredName,
         p.Grade?.ToString(),
         p.MediaRestriction,
-        p.Emails);
+        p.Emails,
+        Schools: p.Schools);
 }

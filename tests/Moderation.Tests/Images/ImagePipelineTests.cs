@@ -89,6 +89,29 @@ public sealed class ImagePipelineTests(ImageEngineFixture fixture) : IClassFixtu
         Assert.Empty(verdict.Sanitized.Images);
     }
 
+    [Theory]
+    [InlineData("north", true)]
+    [InlineData("south", false)]
+    [InlineData(null, true)]
+    public async Task ACheckAboutOneSchoolComparesFacesOnlyWithThatSchoolsRestrictedStudents(string? school, bool found)
+    {
+        var hopper = Photos.Read("grace_hopper_512x512.jpg");
+        var enrolled = Assert.Single(fixture.Faces.Analyze(hopper).Faces);
+        fixture.Templates.Set = new FaceTemplateSet(fixture.Faces.EmbedderId, fixture.Faces.EmbeddingSize, ["S1003"], [enrolled.Embedding!]);
+        var roster = new RosterSnapshot(new Kusd.Moderation.Roster.Roster(
+        [
+            new Person { Id = "S1003", GivenName = "Grace", FamilyName = "Hopper", Grade = new Grade(3), MediaRestriction = true, Schools = ["north"] },
+        ]));
+
+        var verdict = await fixture.Engine(r => r is FaceRule, roster: roster).CheckAsync(new CheckRequest
+        {
+            Images = [new ContentImage("images[0]", "hopper.jpg", hopper)],
+            Schools = school is null ? [] : [school],
+        });
+
+        Assert.Equal(found, verdict.Findings.Any(f => f.RuleId == RuleIds.MediaRestrictionFace));
+    }
+
     [Fact]
     public void AnAnimationWithMoreFramesThanTheLimitIsRefusedBeforeDecoding()
     {

@@ -306,4 +306,15 @@ public sealed class RosterCsvTests
 
         return buffer.ToArray();
     }
+
+    [Fact]
+    public void TheSchoolsColumnScopesAPersonAndRefusesCodesThatAreNotIds()
+    {
+        var ok = RosterCsv.Parse(new StringReader("id,givenName,familyName,grade,mediaRestriction,schools\nS1,Ava,Lopez,03,true,north;east\n"), new ModerationOptions());
+        var bad = RosterCsv.Parse(new StringReader("id,givenName,familyName,grade,mediaRestriction,schools\nS1,Ava,Lopez,03,true,no rth\n"), new ModerationOptions());
+
+        Assert.Equal(["north", "east"], Assert.Single(ok.Roster!.People).Schools);
+        Assert.Equal("schools", Assert.Single(bad.Errors).Column);
+    }
+
 }
