@@ -40,9 +40,22 @@ public sealed class ApiKeyStore(Database database, TimeProvider time)
     ];
 
     /// <summary>Creates a key; the plain key is returned once and never stored.</summary>
+    /// <summary>Longest key name ("WordPress plugin, Bradford High"): a label, not a document.</summary>
+    public const int MaxNameLength = 100;
+
     public (ApiKeyInfo Info, string Key) Create(string name, IReadOnlyList<string> scopes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Length > MaxNameLength || name.Any(char.IsControl))
+        {
+            throw new ArgumentException($"A key's name is 1 to {MaxNameLength} characters, without control characters.", nameof(name));
+        }
+
+        if (scopes.Count > Scopes.All.Count)
+        {
+            throw new ArgumentException($"Scopes must be some of {string.Join(", ", Scopes.All)}.", nameof(scopes));
+        }
+
         var unknown = scopes.Where(s => !Scopes.All.Contains(s)).ToList();
         if (scopes.Count == 0 || unknown.Count > 0)
         {
