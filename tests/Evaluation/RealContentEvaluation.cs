@@ -6,12 +6,12 @@ using Kusd.Moderation.Roster;
 namespace Kusd.Moderation.Evaluation;
 
 /// <summary>
-/// <c>real-content [DIR] [--labels FILE] [--unlabeled FILE]</c>: checks every published file (.md, .markdown, .html,
+/// <c>real-content [DIR] [--labels FILE] [--unlabeled FILE] [--list]</c>: checks every published file (.md, .markdown, .html,
 /// .htm, .txt) of the real school websites that <c>RealContent/fetch.sh</c> brought into DIR (default
 /// <c>artifacts/real-content</c>) with the text rules and no roster, as <c>kusd-moderate check .</c> does, and prints
 /// the precision of errors plus warnings per rule and per site against the hand labels in
 /// <c>RealContent/labels.tsv</c>. Findings without a label are listed (and written to --unlabeled as label lines
-/// to fill in) and kept out of the precision: they are neither right nor wrong until a person has looked.
+/// to fill in; --list prints every finding with its label) and kept out of the precision: they are neither right nor wrong until a person has looked.
 /// </summary>
 /// <remarks>
 /// A label line is <c>site, path, rule, evidence, label</c> separated by tabs; label is <c>right</c> (the finding
@@ -30,7 +30,7 @@ internal static class RealContentEvaluation
         [".txt"] = ContentFormat.PlainText,
     };
 
-    public static int Run(string? directory, string? labelsPath, string? unlabeledPath)
+    public static int Run(string? directory, string? labelsPath, string? unlabeledPath, bool list)
     {
         var root = FindRepositoryRoot();
         var dir = directory ?? Path.Combine(root, "artifacts", "real-content");
@@ -92,12 +92,21 @@ internal static class RealContentEvaluation
         Console.WriteLine();
         Print("all", rows.GroupBy(_ => "all"));
 
+        if (list)
+        {
+            Console.WriteLine();
+            foreach (var r in rows)
+            {
+                Console.WriteLine($"  [{r.Label ?? "?"}] {r.Site}/{r.Path}:{r.Line} {r.Severity.ToString().ToLowerInvariant()} {r.Rule}: {(r.Rule == RuleIds.CheckUnavailable ? r.Message : r.Evidence)}");
+            }
+        }
+
         var unlabeled = rows.Where(r => r.Label is null).ToList();
         if (unlabeled.Count > 0)
         {
             Console.WriteLine();
             Console.WriteLine($"{unlabeled.Count} findings have no label:");
-            foreach (var r in unlabeled.Take(400))
+            foreach (var r in unlabeled)
             {
                 Console.WriteLine($"  {r.Site}/{r.Path}:{r.Line} {r.Severity.ToString().ToLowerInvariant()} {r.Rule}: {(r.Rule == RuleIds.CheckUnavailable ? r.Message : r.Evidence)}");
             }
