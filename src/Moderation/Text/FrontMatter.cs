@@ -20,6 +20,9 @@ internal static class FrontMatter
         "label", "name", "content", "body", "message", "callout", "quote", "bio",
     ], StringComparer.Ordinal);
 
+    private static readonly string[] MediaKeyParts =
+        ["image", "img", "thumbnail", "cover", "photo", "picture", "banner", "icon", "logo", "avatar", "video", "src", "background"];
+
     /// <summary>
     /// Where the front matter ends (0 when the page has none); its published values are added to
     /// <paramref name="output"/> as visible text, each mapped to its place in the page.
@@ -113,7 +116,7 @@ internal static class FrontMatter
             {
                 if (value.Trim("\"'").StartsWith("http", StringComparison.OrdinalIgnoreCase) || value.Trim("\"'").StartsWith("//", StringComparison.Ordinal))
                 {
-                    EmitValue(source, valueStart, end, output, SegmentKind.LinkTarget);
+                    EmitValue(source, valueStart, end, output, IsMediaKey(key) ? SegmentKind.ImageSource : SegmentKind.LinkTarget);
                 }
 
                 continue;
@@ -128,6 +131,10 @@ internal static class FrontMatter
             EmitValue(source, valueStart, end, output);
         }
     }
+
+    // "image: https://..." is a picture the page shows, not a link a reader follows.
+    private static bool IsMediaKey(string key) =>
+        MediaKeyParts.Any(part => key.Contains(part, StringComparison.Ordinal));
 
     // "key: value" (YAML) or "key = value" (TOML); the key folded for look-up.
     private static bool IsKeyLine(string source, int start, int end, bool toml, out string key, out int valueStart)
