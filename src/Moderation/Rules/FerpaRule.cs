@@ -97,6 +97,17 @@ public sealed class FerpaRule : TextRule
 
     private static readonly Regex CapitalizedWord = new(@"\b\p{Lu}\p{Ll}+(?<possessive>['’]s\b)?", Sensitive, MatchTimeout);
 
+    // A date: "March 3", "3 March 2016", "03/14/2017", "2016-03-14".
+    private const string DatePattern =
+        @"(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?(?:,?[ \t]+(?<year>\d{4}))?" +
+        @"|\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:,?[ \t]+(?<year>\d{4}))?" +
+        @"|\d{1,2}/\d{1,2}/(?<year>\d{2,4})|(?<year>\d{4})-\d{2}-\d{2})";
+
+    // "born March 3, 2016" or "born on 03/14/2017" next to a name; "date of birth" and "DOB" need no name.
+    private static readonly Regex BornOn = new(@"\bborn[ \t]+(?:on[ \t]+|in[ \t]+)?(?:" + DatePattern + ")", Insensitive, MatchTimeout);
+
+    private static readonly Regex LabelledBirthDate = new(@"\b(?:date[ \t]+of[ \t]+birth|birth[ \t]*date|d\.?o\.?b\.?)[ \t]*[:\-]?[ \t]*(?:" + DatePattern + ")", Insensitive, MatchTimeout);
+
     private static readonly Regex StudentsOnPlans = new(
         @"\b(?:[Ss]tudents?|[Kk]ids|[Cc]hildren)[ \t]+(?:on|with)[ \t]+(?:an?[ \t]+)?(?:IEPs?|504[ \t]+plans?)\b[^\n]{0,40}?\b(?:(?:[Rr]oom|[Rr]m\.?)[ \t]*\d+|Mrs?\.|Ms\.)",
         Sensitive,
@@ -162,6 +173,7 @@ public sealed class FerpaRule : TextRule
         Attendance,
         Grades,
         HomeAddress,
+        BirthDate,
     }
 
     public override string Name => "ferpa";
@@ -188,6 +200,7 @@ public sealed class FerpaRule : TextRule
         FindIds(doc.Text, people, found);
         FindTerms(doc.Text, people, found);
         FindAddresses(doc.Text, people, found);
+        FindBirthDates(doc.Text, people, found);
 
         foreach (var (start, end, category) in Merge(found))
         {
@@ -218,6 +231,7 @@ public sealed class FerpaRule : TextRule
         Category.Discipline => "Discipline information about a student is confidential and must not be published.",
         Category.Attendance => "Attendance records of a student (absences, attendance plans) are confidential and must not be published.",
         Category.Grades => "A student's grades, scores or academic standing are confidential and must not be published.",
+        Category.BirthDate => "A student's date of birth is confidential student information and must not be published.",
         _ => "A student's or family's home address is confidential and must not be published.",
     };
 
@@ -286,6 +300,30 @@ public sealed class FerpaRule : TextRule
         foreach (Match m in StudentsOnPlans.Matches(text))
         {
             found.Add((m.Index, m.Index + m.Length, Category.SpecialEducation));
+        }
+    }
+
+    // "Maya Lopez was born March 3, 2016": a birth date next to a name. Dates of birth before 1990 belong to
+    // the people a class studies ("Dr. Seuss was born March 2, 1904"), never to a student.
+    private static void FindBirthDates(string text, List<Mention> people, List<(int, int, Category)> found)
+    {
+        foreach (Match m in LabelledBirthDate.Matches(text))
+        {
+            found.Add((m.Index, m.Index + m.Length, Category.BirthDate));
+        }
+
+        foreach (Match m in BornOn.Matches(text))
+        {
+            var year = m.Groups["year"];
+            if (year.Success && year.Length == 4 && int.Parse(year.Value, System.Globalization.CultureInfo.InvariantCulture) < 1990)
+            {
+                continue;
+            }
+
+            if (IsNear(people, m.Index, m.Index + m.Length, 60, text, sameLine: true))
+            {
+                found.Add((m.Index, m.Index + m.Length, Category.BirthDate));
+            }
         }
     }
 

@@ -249,6 +249,14 @@ public sealed class StudentNameRule : TextRule
     {
         var people = context.Roster.Names.People;
         var full = match.Entries.Where(e => e.Form is NameForm.Full or NameForm.Reversed).ToList();
+
+        // A student with a media restriction gets media-restriction/name and nothing else: no form of the name
+        // may be published, so no shortened "Liam N." may be offered.
+        if (match.Entries.Any(e => people[e.Person] is { IsStudent: true, MediaRestriction: true }))
+        {
+            return null;
+        }
+
         if (full.Count == 0 || names.TitleBefore(match.First)
             || full.Any(e => !people[e.Person].IsStudent)
             || !full.Any(e => people[e.Person].IsElementaryStudent))
