@@ -113,13 +113,6 @@ public sealed class FerpaRule : TextRule
         Sensitive,
         MatchTimeout);
 
-    private static readonly FrozenSet<string> Titles = FrozenSet.ToFrozenSet(
-    [
-        "mr", "mrs", "ms", "miss", "mx", "dr", "coach", "principal", "nurse", "superintendent", "officer", "dean", "director",
-        "professor", "prof", "teacher", "rev", "pastor", "judge", "senator", "rep", "mayor", "sgt", "captain", "chief",
-        "counselor", "librarian", "secretary", "trustee", "commissioner", "sheriff", "deputy", "madam", "sir",
-    ], StringComparer.OrdinalIgnoreCase);
-
     // Capitalised words that start sentences or name places, programs and events rather than people.
     private static readonly FrozenSet<string> NotNames = FrozenSet.ToFrozenSet(
     [
@@ -361,7 +354,7 @@ public sealed class FerpaRule : TextRule
             var a = m.Groups["a"];
             var b = m.Groups["b"];
             if (!NotNames.Contains(StripPossessive(a.Value)) && !NotNames.Contains(StripPossessive(b.Value).TrimEnd('.')) && !AfterTitle(text, a.Index)
-                && !Titles.Contains(a.Value) && !NamesAThing(text, m.Index, m.Index + m.Length))
+                && !PersonWords.Titles.Contains(a.Value) && !NamesAThing(text, m.Index, m.Index + m.Length))
             {
                 mentions.Add(new Mention(m.Index, m.Index + m.Length, IsFirstName(a.Value, rosterNames)));
                 position = m.Index + m.Length;
@@ -376,7 +369,7 @@ public sealed class FerpaRule : TextRule
         foreach (Match m in CapitalizedWord.Matches(text))
         {
             var word = StripPossessive(m.Value);
-            if (NotNames.Contains(word) || Titles.Contains(word) || AfterTitle(text, m.Index))
+            if (NotNames.Contains(word) || PersonWords.Titles.Contains(word) || AfterTitle(text, m.Index))
             {
                 continue;
             }
@@ -455,7 +448,7 @@ public sealed class FerpaRule : TextRule
             i--;
         }
 
-        return end > i + 1 && Titles.Contains(text[(i + 1)..end]);
+        return end > i + 1 && PersonWords.Titles.Contains(text[(i + 1)..end]);
     }
 
     // people is sorted by start; mentions are short, so only those starting within the window (plus a
