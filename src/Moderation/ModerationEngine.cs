@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kusd.Moderation.Content;
+using Kusd.Moderation.Images;
 using Kusd.Moderation.Models.Images;
 using Kusd.Moderation.Roster;
 using Kusd.Moderation.Rules;
@@ -9,33 +10,49 @@ namespace Kusd.Moderation;
 
 /// <summary>
 /// The one pipeline every caller shares: content in, findings out, decision and sanitized content
-/// computed once from the findings. API and CLI are thin shells over it.
+/// computed once from the findings. API and CLI are thin shells over it; <see cref="ModerationEngineBuilder"/>
+/// puts it together from one options tree. The stages of a check, in order:
+/// <list type="number">
+/// <item>parse every field (plain, Markdown, HTML) into segments with exact offsets;</item>
+/// <item>inspect every image header within the limits, before any model runs (a bad image is the caller's error);</item>
+/// <item>per image: decode once, run the image checkers on its pixels side by side, read its text (OCR),
+/// then blur what must not be published and release the pixels;</item>
+/// <item>run the text rules once over the post's fields and the text read from images;</item>
+/// <item>deduplicate, decide, and apply the automatic text fixes.</item>
+/// </list>
+/// A checker that throws or outlives <see cref="ModerationOptions.CheckerTimeout"/> is cancelled and
+/// reported as <c>check/unavailable</c>, so content is never approved because a checker failed.
 /// </summary>
 public sealed class ModerationEngine
 {
     private readonly IReadOnlyList<IContentRule> _rules;
     private readonly IRosterProvider _roster;
     private readonly ModerationOptions _options;
-    private readonly IImageSanitizer? _imageSanitizer;
+    private readonly ImagePipeline? _images;
 
+    /// <param name="rules">The text rules (the builder's list; tests may pass a subset).</param>
+    /// <param name="images">The image stages; without them images are never approved unseen (<c>check/unavailable</c>).</param>
     public ModerationEngine(
         IEnumerable<IContentRule> rules,
         IRosterProvider roster,
         ModerationOptions options,
-        IImageSanitizer? imageSanitizer = null)
+        ImagePipeline? images = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = [.. rules];
         _roster = roster ?? throw new ArgumentNullException(nameof(roster));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _imageSanitizer = imageSanitizer;
+        _images = images;
         Models = _rules.OfType<IModelBackedRule>()
             .SelectMany(r => r.Models)
+            .Concat(images?.Models ?? [])
             .GroupBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
     }
 
     public IReadOnlyList<IContentRule> Rules => _rules;
+
+    public ImagePipeline? Images => _images;
 
     public ModerationOptions Options => _options;
 
@@ -46,14 +63,17 @@ public sealed class ModerationEngine
         CheckAsync(request, audit: null, cancellationToken);
 
     /// <summary>Checks content; what only the audit record may hold (who a face matched) goes to <paramref name="audit"/>.</summary>
+    /// <exception cref="ImageRejectedException">An image is not one the limits accept (unknown format, corrupt, too large).</exception>
     public async Task<Verdict> CheckAsync(CheckRequest request, CheckAudit? audit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var total = Stopwatch.StartNew();
-        var timings = new Dictionary<string, double>(StringComparer.Ordinal);
+        var run = new CheckRun();
+        var timings = run.Timings;
         var findings = new List<Finding>();
+        audit ??= new CheckAudit();
 
-        var parseWatch = Stopwatch.StartNew();
+        var watch = Stopwatch.StartNew();
         var fields = new List<ParsedField>(request.Fields.Count);
         foreach (var field in request.Fields)
         {
@@ -67,67 +87,46 @@ public sealed class ModerationEngine
             }
         }
 
-        timings["parse"] = parseWatch.Elapsed.TotalMilliseconds;
-        var context = new CheckContext(request, fields, _roster.Current, _options) { Audit = audit ?? new CheckAudit() };
+        timings["parse"] = watch.Elapsed.TotalMilliseconds;
+        var context = new CheckContext(request, fields, _roster.Current, _options) { Audit = audit };
 
-        if (request.Images.Count > 0 && !_rules.Any(r => r is IImageContentRule))
+        var fixedImageFindings = new HashSet<Finding>(ReferenceEqualityComparer.Instance);
+        var sanitizedImages = new List<SanitizedImage>();
+        var imageTexts = new List<ImageText>();
+        if (request.Images.Count > 0)
         {
-            findings.Add(Unavailable("images", "No image checker is configured here, so the images were not checked; a person must review them."));
-        }
-
-        var running = new List<(IContentRule Rule, List<Finding> Found, Task Task, Stopwatch Watch)>();
-        foreach (var rule in _rules)
-        {
-            var found = new List<Finding>();
-            var watch = Stopwatch.StartNew();
-            ValueTask pending;
-            try
+            if (_images is null)
             {
-                pending = rule.AnalyzeAsync(context, found, cancellationToken);
-            }
-            catch (Exception ex) when (IsCheckerFailure(ex, cancellationToken))
-            {
-                findings.Add(Unavailable(rule.Name, ex));
-                continue;
-            }
-
-            if (pending.IsCompletedSuccessfully)
-            {
-                timings[rule.Name] = watch.Elapsed.TotalMilliseconds;
-                findings.AddRange(found);
+                findings.Add(Unavailable("images", "No image checker is configured here, so the images were not checked; a person must review them."));
             }
             else
             {
-                running.Add((rule, found, pending.AsTask(), watch));
+                await CheckImagesAsync(_images, context, findings, imageTexts, sanitizedImages, fixedImageFindings, run, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        foreach (var (rule, found, task, watch) in running)
+        // One pass of the text rules over the post and the text read from its images.
+        var textContext = imageTexts.Count == 0
+            ? context
+            : new CheckContext(request, [.. fields, .. imageTexts.Select(t => ContentParser.Parse(t.Field))], context.Roster, _options) { Audit = audit };
+        var textFindings = new List<Finding>();
+        foreach (var rule in _rules)
         {
-            try
-            {
-                await task.WaitAsync(_options.CheckerTimeout, cancellationToken).ConfigureAwait(false);
-                timings[rule.Name] = watch.Elapsed.TotalMilliseconds;
-                lock (found)
-                {
-                    findings.AddRange(found);
-                }
-            }
-            catch (TimeoutException)
-            {
-                findings.Add(Unavailable(rule.Name, $"The {rule.Name} checker did not finish in time; a person must review this content."));
-            }
-            catch (Exception ex) when (IsCheckerFailure(ex, cancellationToken))
-            {
-                findings.Add(Unavailable(rule.Name, ex));
-            }
+            await RunCheckerAsync(rule.Name, (found, token) => rule.AnalyzeAsync(textContext, found, token), textFindings, run, cancellationToken).ConfigureAwait(false);
         }
+
+        var readFrom = imageTexts.ToDictionary(t => t.Field.Name, StringComparer.Ordinal);
+        findings.AddRange(textFindings.Select(f =>
+            f.Target.Kind == FindingTarget.TextKind && readFrom.TryGetValue(f.Target.Field, out var read) ? ImageTextStage.ToImageFinding(f, read) : f));
 
         var ordered = Deduplicate(findings);
-        var sanitizedFields = SanitizeFields(request, ordered);
-        var fixedImageFindings = ImageFindingsFixedBySanitizing(request, ordered);
-        var sanitizedImages = await SanitizeImagesAsync(request, ordered, fixedImageFindings, cancellationToken).ConfigureAwait(false);
+        if (ordered.Count > _options.MaxFindingsPerCheck)
+        {
+            run.Omit(ordered.Count - _options.MaxFindingsPerCheck + 1);
+            ordered = [.. ordered.Take(_options.MaxFindingsPerCheck - 1), Omitted("check", ordered.Count - _options.MaxFindingsPerCheck + 1)];
+        }
 
+        var sanitizedFields = SanitizeFields(request, ordered);
         timings["totalMs"] = total.Elapsed.TotalMilliseconds;
         return new Verdict
         {
@@ -137,6 +136,7 @@ public sealed class ModerationEngine
             Sanitized = new SanitizedContent(sanitizedFields, sanitizedImages),
             Timings = timings,
             Models = Models,
+            FindingsOmitted = run.Omitted,
         };
     }
 
@@ -213,42 +213,156 @@ public sealed class ModerationEngine
         return result;
     }
 
-    private HashSet<Finding> ImageFindingsFixedBySanitizing(CheckRequest request, IReadOnlyList<Finding> findings)
+    private async Task CheckImagesAsync(
+        ImagePipeline pipeline,
+        CheckContext context,
+        List<Finding> findings,
+        List<ImageText> imageTexts,
+        List<SanitizedImage> sanitizedImages,
+        HashSet<Finding> fixedImageFindings,
+        CheckRun run,
+        CancellationToken cancellationToken)
     {
-        var result = new HashSet<Finding>(ReferenceEqualityComparer.Instance);
-        if (!request.ReturnSanitizedImages || _imageSanitizer is null)
-        {
-            return result;
-        }
+        var request = context.Request;
 
-        foreach (var f in findings)
+        // The boundary: every header is inspected before any model runs.
+        var watch = Stopwatch.StartNew();
+        var headers = request.Images.Select(i => pipeline.Intake.Inspect(i.Data)).ToList();
+        run.Time("inspect", watch.Elapsed.TotalMilliseconds);
+
+        // One image at a time: its pixels are the only decoded copy in memory for this check.
+        for (var i = 0; i < request.Images.Count; i++)
         {
-            if (f.Target.Kind == FindingTarget.ImageKind && f.Region is not null && _imageSanitizer.Removes(f))
+            watch.Restart();
+            using var image = await Task.Run(
+                () => new DecodedImage(request.Images[i], headers[i], pipeline.Intake.Decode(request.Images[i].Data, headers[i], cancellationToken)),
+                cancellationToken).ConfigureAwait(false);
+            run.Time("decode", watch.Elapsed.TotalMilliseconds);
+
+            var imageFindings = new List<Finding>();
+            var frames = image.SplitFrames();
+            try
             {
-                result.Add(f);
+                foreach (var frame in frames)
+                {
+                    var found = new List<Finding>();
+                    await CheckFrameAsync(pipeline, frame, context, found, imageTexts, run, cancellationToken).ConfigureAwait(false);
+                    imageFindings.AddRange(frame.Header.Frames > 1 ? found.Select(f => f with { Message = f.Message + frame.FrameLabel }) : found);
+                }
+            }
+            finally
+            {
+                foreach (var frame in frames.Where(f => !ReferenceEquals(f, image)))
+                {
+                    frame.Dispose();
+                }
+            }
+
+            findings.AddRange(imageFindings);
+
+            // A sanitized copy of an animation would have to be one of every frame; none is made, so
+            // nothing in it counts as fixed and a restricted face keeps the post rejected.
+            if (request.ReturnSanitizedImages && pipeline.Sanitizer is { } sanitizer && image.Header.Frames == 1)
+            {
+                watch.Restart();
+                var toMask = imageFindings.Where(f => f.Region is not null && sanitizer.Removes(f)).ToList();
+                fixedImageFindings.UnionWith(toMask);
+                sanitizedImages.Add(await Task.Run(() => sanitizer.Sanitize(image, toMask, cancellationToken), cancellationToken).ConfigureAwait(false));
+                run.Time("sanitize", watch.Elapsed.TotalMilliseconds);
             }
         }
-
-        return result;
     }
 
-    private async Task<IReadOnlyList<SanitizedImage>> SanitizeImagesAsync(
-        CheckRequest request, IReadOnlyList<Finding> findings, HashSet<Finding> fixedImageFindings, CancellationToken cancellationToken)
+    /// <summary>The image checkers side by side on one frame, and its text read for the text rules.</summary>
+    private async Task CheckFrameAsync(
+        ImagePipeline pipeline,
+        DecodedImage image,
+        CheckContext context,
+        List<Finding> imageFindings,
+        List<ImageText> imageTexts,
+        CheckRun run,
+        CancellationToken cancellationToken)
     {
-        if (!request.ReturnSanitizedImages || _imageSanitizer is null || request.Images.Count == 0)
+        var imageContext = new ImageCheckContext(image, context);
+        var running = pipeline.Rules
+            .Select(rule => RunCheckerAsync(rule.Name, (found, token) => RunOnPool(() => rule.Analyze(imageContext, found, token), token), imageFindings, run, cancellationToken))
+            .ToList();
+        if (pipeline.Text is { } text)
         {
-            return [];
+            running.Add(RunCheckerAsync(
+                text.Name,
+                (_, token) => RunOnPool(
+                    () =>
+                    {
+                        if (text.Read(image, token) is { } read)
+                        {
+                            lock (imageTexts)
+                            {
+                                imageTexts.Add(read);
+                            }
+                        }
+                    },
+                    token),
+                imageFindings,
+                run,
+                cancellationToken));
         }
 
-        var images = new List<SanitizedImage>(request.Images.Count);
-        foreach (var image in request.Images)
-        {
-            var toMask = findings.Where(f => fixedImageFindings.Contains(f) && f.Target.Field == image.Field).ToList();
-            images.Add(await _imageSanitizer.SanitizeAsync(image, toMask, cancellationToken).ConfigureAwait(false));
-        }
-
-        return images;
+        await Task.WhenAll(running).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Runs one checker with its own deadline. At the deadline the checker's token is cancelled and the
+    /// engine stops waiting for it, so a stuck checker costs a core only until it next looks at its token.
+    /// </summary>
+    private async Task RunCheckerAsync(
+        string name,
+        Func<IList<Finding>, CancellationToken, ValueTask> checker,
+        List<Finding> sink,
+        CheckRun run,
+        CancellationToken cancellationToken)
+    {
+        var found = new FindingBuffer(_options.MaxFindingsPerRule);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.CheckerTimeout);
+        var watch = Stopwatch.StartNew();
+        Finding? failure = null;
+        try
+        {
+            await checker(found, deadline.Token).AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure = Unavailable(name, $"The {name} checker did not finish in time; a person must review this content.");
+        }
+        catch (Exception ex) when (IsCheckerFailure(ex, cancellationToken))
+        {
+            failure = Unavailable(name, ex);
+        }
+
+        lock (sink)
+        {
+            if (failure is null)
+            {
+                sink.AddRange(found);
+                if (found.Dropped > 0)
+                {
+                    run.Omit(found.Dropped);
+                    sink.Add(Omitted(name, found.Dropped));
+                }
+            }
+            else
+            {
+                sink.Add(failure);
+            }
+
+            run.Time(name, watch.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    private static ValueTask RunOnPool(Action work, CancellationToken cancellationToken) =>
+        new(Task.Run(work, cancellationToken));
+
 
     private static List<Finding> Deduplicate(List<Finding> findings)
     {
@@ -276,6 +390,16 @@ public sealed class ModerationEngine
         ex is not ImageRejectedException
         && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested);
 
+    // Never approved: a person must look at content with more problems than a verdict lists.
+    private static Finding Omitted(string checker, int count) => new()
+    {
+        RuleId = RuleIds.CheckUnavailable,
+        Severity = Severity.Warning,
+        Message = $"The {checker} checker found {count:N0} more findings than are listed; a person must review this content.",
+        Policy = PolicyRefs.Safety,
+        Target = new FindingTarget("check", checker),
+    };
+
     private static Finding Unavailable(string checker, Exception ex) =>
         Unavailable(checker, $"The {checker} checker failed ({ex.GetType().Name}); a person must review this content.");
 
@@ -297,11 +421,22 @@ public interface IModelBackedRule
     IReadOnlyDictionary<string, string> Models { get; }
 }
 
-/// <summary>Blurs faces and strips metadata, so that image findings it removes count as fixed.</summary>
-public interface IImageSanitizer
+/// <summary>What one check accumulates besides findings: time per stage and checker, and findings left out.</summary>
+internal sealed class CheckRun
 {
-    /// <summary>Whether sanitizing removes what this finding is about (a restricted face, say).</summary>
-    bool Removes(Finding finding);
+    private int _omitted;
 
-    Task<SanitizedImage> SanitizeAsync(ContentImage image, IReadOnlyList<Finding> regionsToMask, CancellationToken cancellationToken);
+    public Dictionary<string, double> Timings { get; } = new(StringComparer.Ordinal);
+
+    public int Omitted => Volatile.Read(ref _omitted);
+
+    public void Time(string name, double ms)
+    {
+        lock (Timings)
+        {
+            Timings[name] = Timings.GetValueOrDefault(name) + ms;
+        }
+    }
+
+    public void Omit(int count) => Interlocked.Add(ref _omitted, count);
 }

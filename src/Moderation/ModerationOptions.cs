@@ -33,7 +33,21 @@ public sealed class ModerationOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan CheckerTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest field accepted, in UTF-16 code units; longer fields are refused by callers.</summary>
-    [Range(1, int.MaxValue)]
-    public int MaxFieldLength { get; init; } = 10_000_000;
+    /// <summary>
+    /// Longest field accepted, in UTF-16 code units, by the API and the CLI alike; longer fields are
+    /// refused by callers (a page of a website is rarely over 100,000).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxFieldLength { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// Findings one checker may report in one check (per image frame for image checkers). More are counted,
+    /// not kept: a page with this many problems needs a person, and the answer and the audit row stay small.
+    /// </summary>
+    [Range(10, 100_000)]
+    public int MaxFindingsPerRule { get; init; } = 1_000;
+
+    /// <summary>Findings one verdict lists; beyond it the verdict says how many were left out and is never approved.</summary>
+    [Range(10, 100_000)]
+    public int MaxFindingsPerCheck { get; init; } = 2_000;
 }

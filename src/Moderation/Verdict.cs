@@ -21,6 +21,10 @@ public sealed record Verdict
     public required IReadOnlyDictionary<string, double> Timings { get; init; }
 
     public required IReadOnlyDictionary<string, string> Models { get; init; }
+
+    /// <summary>Findings found but not listed (over the per-rule or per-check caps); 0 when every finding is listed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int FindingsOmitted { get; init; }
 }
 
 public static class ModerationJson

@@ -1,5 +1,6 @@
 using Kusd.Moderation.Api;
 using Kusd.Moderation.Api.Access;
+using Kusd.Moderation.Api.Catalog;
 using Kusd.Moderation.Api.Checks;
 using Kusd.Moderation.Api.Infrastructure;
 using Kusd.Moderation.Api.Persistence;
@@ -28,7 +29,7 @@ namespace Kusd.Moderation.Api
             builder.AddLimits();
             builder.Services.AddApiProblemDetails();
             builder.Services.AddPersistence();
-            builder.Services.AddModerationEngine();
+            builder.AddModerationEngine();
             builder.Services.AddApiKeys();
             builder.Services.AddApiRateLimits();
             builder.Services.AddApiDocumentation();
@@ -44,7 +45,9 @@ namespace Kusd.Moderation.Api
 
             app.MapApiDocumentation();
             app.MapApiHealthChecks();
+            app.MapCatalog();
             app.MapChecks();
+            app.MapOverrides();
             app.MapRoster();
             app.MapKeys();
 

@@ -16,7 +16,7 @@ public sealed class PackagingTests : IDisposable
     {
         var feed = Path.Join(_folder.Root, "feed");
         var tools = Path.Join(_folder.Root, "tools");
-        var project = Path.Join(TestPhotos.RepositoryRoot, "src", "Cli", "Kusd.Moderation.Cli.csproj");
+        var project = Path.Join(RepositoryRoot.Path, "src", "Cli", "Kusd.Moderation.Cli.csproj");
 
         Run("dotnet", "pack", project, "-c", "Release", "-o", feed, $"-p:ArtifactsPath={Path.Join(_folder.Root, "artifacts")}");
         var package = Assert.Single(Directory.GetFiles(feed, "Kusd.Moderation.Cli.*.nupkg"));

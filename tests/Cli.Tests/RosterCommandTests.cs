@@ -134,15 +134,25 @@ public sealed class RosterCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task AFileThatIsNotReallyAnImageIsAToolErrorForThatFile()
+    public async Task CorruptImagesAreAFindingOnEachFileNotAToolError()
     {
         _folder.Write("site/logo.png", "<svg>not a png</svg>");
+        _folder.WriteBytes("site/cut.jpg", TestPhotos.Read(TestPhotos.GraceHopper)[..4000]);
         _folder.Write("site/post.md", "# Hello\n");
 
-        var result = await _folder.RunAsync("check", "site");
+        var result = await _folder.RunAsync("check", "site", "--format", "json");
 
-        Assert.Equal(ExitCodes.ToolError, result.ExitCode);
-        Assert.Contains("site/logo.png: error: is not an image this tool can check", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Findings, result.ExitCode);
+        using var json = result.Json();
+        var files = json.RootElement.GetProperty("files").EnumerateArray().ToDictionary(f => f.GetProperty("path").GetString()!);
+        foreach (var corrupt in new[] { "site/logo.png", "site/cut.jpg" })
+        {
+            var finding = Assert.Single(files[corrupt].GetProperty("findings").EnumerateArray());
+            Assert.Equal(RuleIds.CheckUnavailable, finding.GetProperty("ruleId").GetString());
+            Assert.Equal("needsReview", files[corrupt].GetProperty("decision").GetString());
+        }
+
+        Assert.Empty(files["site/post.md"].GetProperty("findings").EnumerateArray());
     }
 
     private static byte[] ResizedCopy(byte[] photo, double scale)

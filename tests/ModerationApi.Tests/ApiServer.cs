@@ -71,23 +71,3 @@ public sealed class ApiServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
-
-/// <summary>Test photos fetched by tests/data/fetch-photos.sh from Debian and npm packages (never committed).</summary>
-internal static class Photos
-{
-    public static byte[] Read(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
-            {
-                var path = Path.Combine(dir.FullName, "tests", "data", "photos", name);
-                return File.Exists(path)
-                    ? File.ReadAllBytes(path)
-                    : throw new FileNotFoundException($"Test photo {name} is missing: run tests/data/fetch-photos.sh first.", path);
-            }
-        }
-
-        throw new DirectoryNotFoundException("Kusd.Moderation.sln not found above the test folder.");
-    }
-}

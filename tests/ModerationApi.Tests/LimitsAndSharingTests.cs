@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Kusd.Moderation.TestSupport;
 
 namespace Kusd.Moderation.Api.Tests;
 
@@ -62,26 +63,10 @@ public sealed class LimitsAndSharingTests
         }
     }
 
-    [Fact]
+    [PostgresFact]
     public async Task TwoServersOnOnePostgresSeeEachOthersRosterChanges()
     {
-        var admin = Environment.GetEnvironmentVariable("KUSD_TEST_POSTGRES");
-        if (admin is null)
-        {
-            Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), "CI must run this test against PostgreSQL: KUSD_TEST_POSTGRES is not set.");
-            return;
-        }
-
-        var database = "kusd_api_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new Npgsql.NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = connection.CreateCommand();
-            create.CommandText = $"CREATE DATABASE {database}";
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+        var connectionString = TestDatabases.CreatePostgresDatabase();
         var shared = Path.Combine(Path.GetTempPath(), "kusd-shared-" + Guid.NewGuid().ToString("N"));
         await using var first = await ApiServer.StartAsync(shared, "--Storage:PostgresConnectionString", connectionString);
         await using var second = await ApiServer.StartAsync(shared, "--Storage:PostgresConnectionString", connectionString);

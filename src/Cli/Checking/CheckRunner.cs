@@ -174,8 +174,18 @@ internal sealed class CheckRunner
         }
         catch (ImageRejectedException ex)
         {
+            // A corrupt or unreadable image in a content repository is a content problem, not a tool
+            // failure: a finding on the file (exit 1), with the rule id the API gives the same image.
             // The intake's messages describe the image (format, size), never its content.
-            return Failed(file, $"is not an image this tool can check: {ex.Message}");
+            var unreadable = new Finding
+            {
+                RuleId = RuleIds.CheckUnavailable,
+                Severity = Severity.Warning,
+                Message = $"This image cannot be checked: {ex.Message} A person must look at it, or replace the file.",
+                Policy = PolicyRefs.Safety,
+                Target = FindingTarget.Image(ImageFieldName, Path.GetFileName(file.FullPath)),
+            };
+            return FileReport.Checked(file, _policy.Apply([unreadable], text: null), warnings, fixesApplied);
         }
         catch (RemoteCheckException ex)
         {
@@ -186,8 +196,7 @@ internal sealed class CheckRunner
             return Failed(file, $"cannot be fixed in place ({ex.GetType().Name}).");
         }
 
-        var findings = _policy.Apply(verdict.Findings, text: null);
-        return new FileReport { File = file, Decision = ModerationEngine.Decide(findings), Findings = findings, Warnings = warnings, FixesApplied = fixesApplied };
+        return FileReport.Checked(file, _policy.Apply(verdict.Findings, text: null), warnings, fixesApplied);
     }
 
     private Task<Verdict> CheckImageBytesAsync(SourceFile file, byte[] bytes, bool sanitize, CancellationToken cancellationToken) =>
@@ -220,15 +229,7 @@ internal sealed class CheckRunner
     private FileReport Located(SourceFile file, Verdict verdict, string text, List<string> warnings, int? fixesApplied)
     {
         var lines = new LineMap(text);
-        var findings = _policy.Apply([.. verdict.Findings.Select(f => Locate(f, lines, text.Length))], text);
-        return new FileReport
-        {
-            File = file,
-            Decision = ModerationEngine.Decide(findings),
-            Findings = findings,
-            Warnings = warnings,
-            FixesApplied = fixesApplied,
-        };
+        return FileReport.Checked(file, _policy.Apply([.. verdict.Findings.Select(f => Locate(f, lines, text.Length))], text), warnings, fixesApplied);
     }
 
     private Task<Verdict> CheckTextAsync(SourceFile file, string text, CancellationToken cancellationToken) =>

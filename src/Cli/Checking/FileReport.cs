@@ -20,4 +20,18 @@ internal sealed record FileReport
 
     /// <summary>One per finding (see Reporting.Fingerprints), set before the baseline filters them; null until then.</summary>
     public IReadOnlyList<string>? Fingerprints { get; init; }
+
+    /// <summary>A checked file. Its decision is the engine's, over the findings left after the repository's policy: the one place the CLI decides.</summary>
+    public static FileReport Checked(SourceFile file, IReadOnlyList<Finding> findings, IReadOnlyList<string> warnings, int? fixesApplied) => new()
+    {
+        File = file,
+        Decision = ModerationEngine.Decide(findings),
+        Findings = findings,
+        Warnings = warnings,
+        FixesApplied = fixesApplied,
+    };
+
+    /// <summary>The same report with fewer findings (a baseline hid some), decided again.</summary>
+    public FileReport WithFindings(IReadOnlyList<Finding> findings) =>
+        this with { Findings = findings, Decision = Decision is null ? null : ModerationEngine.Decide(findings) };
 }

@@ -26,12 +26,7 @@ internal sealed class RemoteChecker : IDisposable
 
     public async Task<Verdict> CheckAsync(CheckRequest request, CancellationToken cancellationToken)
     {
-        var body = new
-        {
-            fields = request.Fields.Select(f => new { name = f.Name, text = f.Text, format = FormatName(f.Format) }),
-            images = request.Images.Select(i => new { name = i.Name, data = Convert.ToBase64String(i.Data.Span) }),
-            channel = request.Channel == Channel.Social ? "social" : "website",
-        };
+        var body = CheckRequestDto.From(request);
 
         // Busy servers answer 429/503 with Retry-After; CI should wait a little, not fail the job.
         for (var attempt = 1; ; attempt++)
@@ -60,7 +55,7 @@ internal sealed class RemoteChecker : IDisposable
                     Id = verdict.Id ?? string.Empty,
                     Decision = verdict.Decision,
                     Findings = verdict.Findings ?? [],
-                    Sanitized = new SanitizedContent(verdict.Sanitized?.Fields ?? new Dictionary<string, string>(), []),
+                    Sanitized = new SanitizedContent(verdict.Sanitized?.Fields ?? new Dictionary<string, string>(), verdict.Sanitized?.Images ?? []),
                     Timings = new Dictionary<string, double>(),
                     Models = new Dictionary<string, string>(),
                 };
@@ -93,14 +88,7 @@ internal sealed class RemoteChecker : IDisposable
         }
     }
 
-    private static string FormatName(ContentFormat format) => format switch
-    {
-        ContentFormat.Markdown => "markdown",
-        ContentFormat.Html => "html",
-        _ => "plain",
-    };
-
     private sealed record RemoteVerdict(string? Id, Decision Decision, IReadOnlyList<Finding>? Findings, RemoteSanitized? Sanitized);
 
-    private sealed record RemoteSanitized(Dictionary<string, string>? Fields);
+    private sealed record RemoteSanitized(Dictionary<string, string>? Fields, IReadOnlyList<SanitizedImage>? Images);
 }

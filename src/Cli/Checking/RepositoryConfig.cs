@@ -86,14 +86,26 @@ internal sealed record RepositoryConfig
         }
     }
 
-    public ModerationOptions ToModerationOptions()
+    /// <summary>The settings with this repository's lists in place of theirs (lists left out keep the settings' values).</summary>
+    public ModerationSettings ApplyTo(ModerationSettings settings)
     {
-        var defaults = new ModerationOptions();
-        return new ModerationOptions
+        ArgumentNullException.ThrowIfNull(settings);
+        var engine = settings.Moderation;
+        return new ModerationSettings
         {
-            DistrictDomains = DistrictDomains ?? defaults.DistrictDomains,
-            StudentEmailDomains = StudentEmailDomains ?? defaults.StudentEmailDomains,
-            AllowedLinkHosts = AllowedLinkHosts ?? defaults.AllowedLinkHosts,
+            Moderation = new ModerationOptions
+            {
+                DistrictDomains = DistrictDomains ?? engine.DistrictDomains,
+                StudentEmailDomains = StudentEmailDomains ?? engine.StudentEmailDomains,
+                AllowedLinkHosts = AllowedLinkHosts ?? engine.AllowedLinkHosts,
+                BlankMediaRestrictionMeans = engine.BlankMediaRestrictionMeans,
+                CheckerTimeout = engine.CheckerTimeout,
+                MaxFieldLength = engine.MaxFieldLength,
+            },
+            Images = settings.Images,
+            Faces = settings.Faces,
+            FaceMatching = settings.FaceMatching,
+            AzureContentSafety = settings.AzureContentSafety,
         };
     }
 

@@ -22,7 +22,7 @@ internal sealed class CheckCommand : Command
     private readonly Argument<string[]> _pathsArgument = new("PATH")
     {
         Description = "Files or folders to check (default: the current folder). Folders are searched recursively for "
-            + ".md, .markdown, .html, .htm and .txt files, skipping hidden folders, node_modules, bin and obj.",
+            + ".md, .markdown, .html, .htm and .txt files and for images (.jpg, .jpeg, .png, .gif, .webp), skipping hidden folders, node_modules, bin and obj.",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -61,6 +61,12 @@ internal sealed class CheckCommand : Command
     private readonly Option<string> _configOption = new("--config")
     {
         Description = $"Repository config (default: the nearest {RepositoryConfig.FileName} above the first PATH).",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string> _settingsOption = new("--settings")
+    {
+        Description = "Engine settings (the API's appsettings.json format: Moderation, Moderation:Images, Faces, FaceMatching, AzureContentSafety), so the CLI builds the engine the server runs.",
         HelpName = "FILE",
     };
 
@@ -113,6 +119,7 @@ internal sealed class CheckCommand : Command
         Options.Add(_maxFileSizeOption);
         Options.Add(_fixOption);
         Options.Add(_configOption);
+        Options.Add(_settingsOption);
         Options.Add(_baselineOption);
         Options.Add(_updateBaselineOption);
         Options.Add(_changedSinceOption);
@@ -138,6 +145,7 @@ internal sealed class CheckCommand : Command
             MaxFileSize = parseResult.GetValue(_maxFileSizeOption),
             Fix = parseResult.GetValue(_fixOption),
             ConfigPath = parseResult.GetValue(_configOption),
+            SettingsPath = parseResult.GetValue(_settingsOption),
             BaselinePath = parseResult.GetValue(_baselineOption),
             UpdateBaseline = parseResult.GetValue(_updateBaselineOption),
             ChangedSince = parseResult.GetValue(_changedSinceOption),
@@ -151,93 +159,8 @@ internal sealed class CheckCommand : Command
     public static async Task<int> ExecuteAsync(CheckOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var discovery = SourceDiscovery.Discover(options.Paths, options.WorkingDirectory);
-        var usageErrors = new List<string>(discovery.Errors);
-        var configPath = options.ConfigPath is null
-            ? RepositoryConfig.Find(options.Paths, options.WorkingDirectory)
-            : Path.GetFullPath(options.ConfigPath, options.WorkingDirectory);
-        RepositoryConfig? config = null;
-        if (configPath is not null)
-        {
-            if (File.Exists(configPath))
-            {
-                config = RepositoryConfig.Load(configPath, options.ConfigPath ?? Path.GetRelativePath(options.WorkingDirectory, configPath).Replace('\\', '/'), usageErrors);
-            }
-            else
-            {
-                usageErrors.Add($"{options.ConfigPath}: config file not found.");
-            }
-        }
-
-        var moderation = config?.ToModerationOptions() ?? new ModerationOptions();
-        var rosterPath = options.RosterPath is null ? null : Path.GetFullPath(options.RosterPath, options.WorkingDirectory);
-        var rosterNotes = new List<string>();
-        var roster = RosterLoader.Load(rosterPath, options.RosterPath?.Replace('\\', '/') ?? string.Empty, moderation, usageErrors, rosterNotes);
-        var databasePath = options.DatabasePath is null ? null : Path.GetFullPath(options.DatabasePath, options.WorkingDirectory);
-        if (databasePath is not null && !File.Exists(databasePath))
-        {
-            usageErrors.Add($"{options.DatabasePath}: roster database not found.");
-        }
-
-        var baselinePath = options.BaselinePath is null ? null : Path.GetFullPath(options.BaselinePath, options.WorkingDirectory);
-        HashSet<string>? baseline = null;
-        if (baselinePath is not null && !options.UpdateBaseline)
-        {
-            try
-            {
-                baseline = Baseline.Read(baselinePath);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
-            {
-                usageErrors.Add($"{options.BaselinePath}: cannot read the baseline ({ex.GetType().Name}).");
-            }
-        }
-        else if (options.UpdateBaseline && baselinePath is null)
-        {
-            usageErrors.Add("--update-baseline needs --baseline FILE.");
-        }
-
-        Uri? server = null;
-        if (options.Server is not null)
-        {
-            if (!Uri.TryCreate(options.Server.EndsWith('/') ? options.Server : options.Server + "/", UriKind.Absolute, out server)
-                || server.Scheme is not ("http" or "https"))
-            {
-                usageErrors.Add($"--server {options.Server}: not an http(s) URL.");
-            }
-
-            if (string.IsNullOrWhiteSpace(options.ApiKey))
-            {
-                usageErrors.Add($"--server needs an API key in the {RemoteChecker.KeyVariable} environment variable.");
-            }
-
-            if (options.RosterPath is not null || options.DatabasePath is not null)
-            {
-                usageErrors.Add("--server checks with the server's roster: leave out --roster and --db.");
-            }
-        }
-
-        var files = discovery.Files;
-        if (config is not null)
-        {
-            var excludes = config.CreateExcludes();
-            files = [.. files.Where(f => !excludes.IsExcluded(f.FullPath))];
-        }
-
-        if (options.ChangedSince is { } revision)
-        {
-            var changed = ChangedFiles.Since(revision, options.WorkingDirectory, out var gitError);
-            if (changed is null)
-            {
-                usageErrors.Add($"--changed-since {revision}: {gitError}");
-            }
-            else
-            {
-                files = [.. files.Where(f => changed.Contains(f.FullPath))];
-            }
-        }
-
-        foreach (var note in rosterNotes)
+        var plan = CheckPlan.Create(options, out var usageErrors);
+        foreach (var note in plan.Notes)
         {
             await stderr.WriteLineAsync(note).ConfigureAwait(false);
         }
@@ -253,29 +176,12 @@ internal sealed class CheckCommand : Command
             return ExitCodes.ToolError;
         }
 
-        IReadOnlyList<FileReport> reports;
         var terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
-        var progress = terminal || options.Progress ? new ProgressReporter(stderr, files.Count, inPlace: terminal) : null;
-        if (server is not null)
-        {
-            using var remote = new RemoteChecker(server, options.ApiKey!);
-            reports = await new CheckRunner(remote.CheckAsync, moderation.MaxFieldLength, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules)) { FileDone = progress is null ? null : progress.FileDone }
-                .RunAsync(files, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            using var engine = EngineFactory.Create(
-                moderation,
-                roster: rosterPath is null ? null : roster,
-                databasePath,
-                withImages: files.Any(f => f.IsImage));
-            reports = await new CheckRunner(engine.Engine, options.MaxFileSize, options.Fix, new FindingPolicy(config?.Rules)) { FileDone = progress is null ? null : progress.FileDone }
-                .RunAsync(files, cancellationToken).ConfigureAwait(false);
-        }
-
+        var progress = terminal || options.Progress ? new ProgressReporter(stderr, plan.Files.Count, inPlace: terminal) : null;
+        var reports = await plan.RunAsync(progress is null ? null : progress.FileDone, cancellationToken).ConfigureAwait(false);
         progress?.Finish();
 
-        reports = await ApplyBaselineAsync(options, reports, baselinePath, baseline, stderr).ConfigureAwait(false);
+        reports = await ApplyBaselineAsync(options, reports, plan.BaselinePath, plan.Baseline, stderr).ConfigureAwait(false);
         var summary = CheckSummary.From(reports, options.Fix);
 
         foreach (var report in reports)
@@ -336,12 +242,9 @@ internal sealed class CheckCommand : Command
                 continue;
             }
 
-            IReadOnlyList<Finding> findings = [.. keep.Select(i => report.Findings[i])];
-            result.Add(report with
+            result.Add(report.WithFindings([.. keep.Select(i => report.Findings[i])]) with
             {
-                Findings = findings,
                 Fingerprints = [.. keep.Select(i => report.Fingerprints![i])],
-                Decision = report.Decision is null ? null : ModerationEngine.Decide(findings),
             });
         }
 

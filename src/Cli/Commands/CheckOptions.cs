@@ -31,6 +31,9 @@ internal sealed record CheckOptions
 
     public string? ConfigPath { get; init; }
 
+    /// <summary>Engine settings in the API's format (<c>--settings</c>); null: the defaults in code.</summary>
+    public string? SettingsPath { get; init; }
+
     public string? BaselinePath { get; init; }
 
     public bool UpdateBaseline { get; init; }

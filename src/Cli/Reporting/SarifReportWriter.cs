@@ -56,9 +56,9 @@ internal static class SarifReportWriter
             rules.Add(new JsonObject
             {
                 ["id"] = info.Id,
-                ["shortDescription"] = new JsonObject { ["text"] = info.ShortDescription },
-                ["fullDescription"] = new JsonObject { ["text"] = info.FullDescription },
-                ["help"] = new JsonObject { ["text"] = info.Help },
+                ["shortDescription"] = new JsonObject { ["text"] = info.Title },
+                ["fullDescription"] = new JsonObject { ["text"] = info.Description },
+                ["help"] = new JsonObject { ["text"] = $"{info.Help} {info.Policy}." },
                 ["defaultConfiguration"] = new JsonObject { ["level"] = Level(info.DefaultSeverity) },
             });
         }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Kusd.Moderation.Models.Images;
 using Kusd.Moderation.Models.Onnx;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace Kusd.Moderation.Models.Faces;
 
@@ -21,11 +23,15 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
     private readonly IFaceEmbedder _embedder;
     private readonly IReadOnlyList<PointF32> _template;
 
-    public FaceAnalyzer(FaceOptions? options = null)
+    private readonly bool _ownsGate;
+
+    /// <param name="gate">The inference gate shared with the other models of the engine; null makes one of its own.</param>
+    public FaceAnalyzer(FaceOptions? options = null, InferenceGate? gate = null)
     {
         _options = options ?? new FaceOptions();
         _intake = new ImageIntake(_options.Limits);
-        _gate = new InferenceGate(_options.Runtime.MaxConcurrentInferences);
+        _ownsGate = gate is null;
+        _gate = gate ?? new InferenceGate(_options.Runtime.MaxConcurrentInferences);
         var dir = ModelPaths.ResolveDirectory(_options.ModelsDirectory);
         var runtime = _options.Runtime;
         var loaded = new List<IDisposable>();
@@ -45,7 +51,11 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
         catch
         {
             loaded.ForEach(d => d.Dispose());
-            _gate.Dispose();
+            if (_ownsGate)
+            {
+                _gate.Dispose();
+            }
+
             throw;
         }
 
@@ -83,16 +93,23 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
 
     public FaceAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken = default)
     {
+        var clock = Stopwatch.StartNew();
+        using var image = _intake.Decode(encodedImage, cancellationToken);
+        var decodeMs = clock.Elapsed.TotalMilliseconds;
+        var analysis = Analyze(image, cancellationToken);
+        var timings = new Dictionary<string, double>(analysis.TimingsMs) { ["decode"] = decodeMs };
+        timings["total"] += decodeMs;
+        return analysis with { TimingsMs = timings };
+    }
+
+    public FaceAnalysis Analyze(Image<Rgb24> image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
         var timings = new Dictionary<string, double>();
         var total = Stopwatch.StartNew();
         var clock = Stopwatch.StartNew();
-        ImagePyramid pyramid;
-        using (var image = _intake.Decode(encodedImage, cancellationToken))
-        {
-            pyramid = new ImagePyramid(image);
-        }
-
-        timings["decode"] = Lap(clock);
+        var pyramid = new ImagePyramid(image);
+        timings["pyramid"] = Lap(clock);
 
         var faces = Detect(pyramid, cancellationToken);
         timings["detect"] = Lap(clock);
@@ -128,7 +145,10 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
         _blazeFace?.Dispose();
         _landmarker.Dispose();
         _embedder.Dispose();
-        _gate.Dispose();
+        if (_ownsGate)
+        {
+            _gate.Dispose();
+        }
     }
 
     private List<FaceCandidate> Detect(ImagePyramid pyramid, CancellationToken cancellationToken)

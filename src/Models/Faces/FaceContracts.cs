@@ -47,6 +47,9 @@ public interface IFaceAnalyzer
     /// <summary>Length of <see cref="DetectedFace.Embedding"/>; embeddings are L2-normalised, compared by dot product.</summary>
     int EmbeddingSize { get; }
 
-    /// <summary>Finds and embeds every face. Throws <see cref="Images.ImageRejectedException"/> for bad input.</summary>
+    /// <summary>Decodes (within the limits), then finds and embeds every face. Throws <see cref="Images.ImageRejectedException"/> for bad input.</summary>
     FaceAnalysis Analyze(ReadOnlyMemory<byte> encodedImage, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds and embeds every face of an image the caller decoded (upright, RGB); the caller keeps it.</summary>
+    FaceAnalysis Analyze(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image, CancellationToken cancellationToken = default);
 }

@@ -14,7 +14,8 @@ using SixLabors.ImageSharp.Processing;
 namespace Kusd.Moderation.Models.Images;
 
 /// <summary>What the header of an image declares, read without decoding pixels.</summary>
-public sealed record ImageHeader(string Format, int Width, int Height);
+/// <param name="Frames">Frames (GIF images, TIFF pages) the file holds; every one is decoded and checked.</param>
+public sealed record ImageHeader(string Format, int Width, int Height, int Frames = 1);
 
 /// <summary>
 /// Reads untrusted image bytes at the boundary: identifies the format from the header, refuses
@@ -25,6 +26,7 @@ public sealed class ImageIntake
 {
     private readonly ImageLimits _limits;
     private readonly Configuration _configuration;
+    private long _decodes;
 
     public ImageIntake(ImageLimits? limits = null)
     {
@@ -46,11 +48,21 @@ public sealed class ImageIntake
             // Uploads are decoded concurrently already; one core per decode keeps latency predictable.
             MaxDegreeOfParallelism = 1,
         };
-        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
-        _configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        // Every frame of a GIF or page of a TIFF is shown by some viewer, so every one is decoded (the
+        // header inspection has bounded how many, and their pixels in all).
+        _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.All });
+        _configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.All });
     }
 
     public ImageLimits Limits => _limits;
+
+    /// <summary>Images decoded so far by this intake: the engine decodes each submitted image once, and tests count it.</summary>
+    public long Decodes => Interlocked.Read(ref _decodes);
+
+    /// <summary>The formats this intake reads, as MIME types and file extensions (what clients may send).</summary>
+    public static IReadOnlyList<string> MediaTypes { get; } = ["image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "image/tiff"];
+
+    public static IReadOnlyList<string> FileExtensions { get; } = [".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff"];
 
     /// <summary>Identifies the format and declared size from the header and checks them against the limits.</summary>
     public ImageHeader Inspect(ReadOnlyMemory<byte> encoded)
@@ -90,21 +102,29 @@ public sealed class ImageIntake
 
         CheckDimensions(format.Name, info.Width, info.Height);
         CheckComplete(format.Name, encoded.Span);
-        return new ImageHeader(format.Name, info.Width, info.Height);
+        var frames = FrameCounter.Count(format.Name, encoded.Span);
+        CheckFrames(format.Name, info.Width, info.Height, frames);
+        return new ImageHeader(format.Name, info.Width, info.Height, frames);
     }
 
     /// <summary>Decodes the first frame to RGB, upright per EXIF orientation. The caller disposes the image.</summary>
-    public Image<Rgb24> Decode(ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken = default)
+    public Image<Rgb24> Decode(ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken = default) =>
+        Decode(encoded, Inspect(encoded), cancellationToken);
+
+    /// <summary>Decodes an image whose header <see cref="Inspect"/> has already accepted.</summary>
+    public Image<Rgb24> Decode(ReadOnlyMemory<byte> encoded, ImageHeader header, CancellationToken cancellationToken = default)
     {
-        var header = Inspect(encoded);
+        ArgumentNullException.ThrowIfNull(header);
         cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _decodes);
         Image<Rgb24>? image = null;
         try
         {
             using var stream = AsStream(encoded);
             image = Image.Load<Rgb24>(_configuration, stream);
-            // The header and the frame can disagree in crafted files; the decoded frame is what counts.
+            // The header and the frames can disagree in crafted files; the decoded frames are what count.
             CheckDimensions(header.Format, image.Width, image.Height);
+            CheckFrames(header.Format, image.Width, image.Height, image.Frames.Count);
             image.Mutate(x => x.AutoOrient());
             return image;
         }
@@ -132,6 +152,29 @@ public sealed class ImageIntake
             throw new ImageRejectedException(
                 ImageRejection.TooLarge,
                 $"The {format} image declares {width} x {height} pixels; the limit is {_limits.MaxPixels:N0} pixels and {_limits.MaxDimension:N0} a side.");
+        }
+    }
+
+    private void CheckFrames(string format, int width, int height, int frames)
+    {
+        if (frames <= 1)
+        {
+            return;
+        }
+
+        if (format is not ("GIF" or "TIFF"))
+        {
+            // The decoder here reads only the first frame of an animated PNG or WebP: the others would go unchecked.
+            throw new ImageRejectedException(
+                ImageRejection.UnknownFormat,
+                $"Animated {format} images cannot be checked frame by frame; send a still image, or the animation as a GIF.");
+        }
+
+        if (frames > _limits.MaxFramesRead || (long)width * height * frames > _limits.MaxPixels)
+        {
+            throw new ImageRejectedException(
+                ImageRejection.TooLarge,
+                $"The {format} image has {frames:N0} frames of {width} x {height}; the limit is {_limits.MaxFramesRead} frames and {_limits.MaxPixels:N0} pixels in all.");
         }
     }
 

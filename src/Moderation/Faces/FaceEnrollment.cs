@@ -1,5 +1,4 @@
 using Kusd.Moderation.Models.Faces;
-using Kusd.Moderation.Storage;
 
 namespace Kusd.Moderation.Faces;
 
@@ -16,7 +15,7 @@ public sealed record EnrollmentResult(int TemplatesAdded, IReadOnlyList<Enrollme
 /// photos are checked before any template is stored (all or nothing); the photos themselves are
 /// never stored.
 /// </summary>
-public sealed class FaceEnrollment(IFaceAnalyzer analyzer, RosterDatabase roster)
+public sealed class FaceEnrollment(IFaceAnalyzer analyzer, IFaceTemplateStore roster)
 {
     public EnrollmentResult Enroll(string personId, IReadOnlyList<(string Name, ReadOnlyMemory<byte> Data)> photos, CancellationToken cancellationToken = default)
     {

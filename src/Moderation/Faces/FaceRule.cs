@@ -1,5 +1,5 @@
+using Kusd.Moderation.Images;
 using Kusd.Moderation.Models.Faces;
-using Kusd.Moderation.Rules;
 
 namespace Kusd.Moderation.Faces;
 
@@ -11,7 +11,7 @@ public sealed record FaceMatch(string Field, ImageRegion Region, string PersonId
 /// template of a restricted student. Callers learn where a restricted face is and how sure we are,
 /// never whose it is.
 /// </summary>
-public sealed class FaceRule : IImageContentRule, IModelBackedRule
+public sealed class FaceRule : IImageRule
 {
     private readonly IFaceAnalyzer _analyzer;
     private readonly IFaceTemplateProvider _templates;
@@ -30,79 +30,66 @@ public sealed class FaceRule : IImageContentRule, IModelBackedRule
 
     public IReadOnlyDictionary<string, string> Models => _analyzer.Models;
 
-    public ValueTask AnalyzeAsync(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
+    public void Analyze(ImageCheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(findings);
-        if (context.Request.Images.Count == 0)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        return new ValueTask(Task.Run(() => Analyze(context, findings, cancellationToken), cancellationToken));
-    }
-
-    private void Analyze(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
-    {
         var templates = _templates.GetTemplates(_analyzer.EmbedderId, _analyzer.EmbeddingSize);
         var matches = new List<FaceMatch>();
-        foreach (var image in context.Request.Images)
+        var image = context.Image;
+        var analysis = _analyzer.Analyze(image.Pixels, cancellationToken);
+        var target = image.Target;
+        foreach (var face in analysis.Faces)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var analysis = _analyzer.Analyze(image.Data, cancellationToken);
-            var target = FindingTarget.Image(image.Field, image.Name);
-            foreach (var face in analysis.Faces)
+            var region = ToRegion(face.Box, analysis.ImageWidth, analysis.ImageHeight);
+            if (face.Embedding is null || !face.Quality.IsRecognizable)
             {
-                var region = ToRegion(face.Box, analysis.ImageWidth, analysis.ImageHeight);
-                if (face.Embedding is null || !face.Quality.IsRecognizable)
+                // Only a roster with protected faces makes an unrecognisable face a risk.
+                if (templates.Count > 0)
                 {
-                    // Only a roster with protected faces makes an unrecognisable face a risk.
-                    if (templates.Count > 0)
-                    {
-                        findings.Add(new Finding
-                        {
-                            RuleId = RuleIds.FaceUnverified,
-                            Severity = Severity.Warning,
-                            Message = $"This face cannot be checked against the media-restriction roster ({face.Quality.Reason ?? "low quality"}); a person must look at it.",
-                            Policy = PolicyRefs.MediaRestriction,
-                            Target = target,
-                            Region = region,
-                            Confidence = Math.Round(face.DetectionScore, 3),
-                        });
-                    }
-
-                    continue;
-                }
-
-                if (templates.Count == 0)
-                {
-                    continue;
-                }
-
-                var (index, similarity) = templates.Index.Best(face.Embedding);
-                if (similarity >= _review)
-                {
-                    var isMatch = similarity >= _match;
-                    matches.Add(new FaceMatch(image.Field, region, templates.PersonIds[index], similarity));
                     findings.Add(new Finding
                     {
-                        RuleId = RuleIds.MediaRestrictionFace,
-                        Severity = isMatch ? Severity.Error : Severity.Warning,
-                        Message = isMatch
-                            ? "This face matches a student with a media restriction on file."
-                            : "This face resembles a student with a media restriction on file; a person must look before publishing.",
+                        RuleId = RuleIds.FaceUnverified,
+                        Severity = Severity.Warning,
+                        Message = $"This face cannot be checked against the media-restriction roster ({face.Quality.Reason ?? "low quality"}); a person must look at it.",
                         Policy = PolicyRefs.MediaRestriction,
                         Target = target,
                         Region = region,
-                        Confidence = Math.Round(similarity, 3),
+                        Confidence = Math.Round(face.DetectionScore, 3),
                     });
                 }
+
+                continue;
+            }
+
+            if (templates.Count == 0)
+            {
+                continue;
+            }
+
+            var (index, similarity) = templates.Index.Best(face.Embedding);
+            if (similarity >= _review)
+            {
+                var isMatch = similarity >= _match;
+                matches.Add(new FaceMatch(image.Source.Field, region, templates.PersonIds[index], similarity));
+                findings.Add(new Finding
+                {
+                    RuleId = RuleIds.MediaRestrictionFace,
+                    Severity = isMatch ? Severity.Error : Severity.Warning,
+                    Message = isMatch
+                        ? "This face matches a student with a media restriction on file."
+                        : "This face resembles a student with a media restriction on file; a person must look before publishing.",
+                    Policy = PolicyRefs.MediaRestriction,
+                    Target = target,
+                    Region = region,
+                    Confidence = Math.Round(similarity, 3),
+                });
             }
         }
 
         foreach (var match in matches)
         {
-            context.Audit.Add(match);
+            context.Check.Audit.Add(match);
         }
     }
 

@@ -39,6 +39,14 @@ public interface IFaceTemplateProvider
     FaceTemplateSet GetTemplates(string model, int dimension);
 }
 
+/// <summary>Where enrolment stores new templates (the roster database); the engine knows no database.</summary>
+public interface IFaceTemplateStore : IFaceTemplateProvider
+{
+    Roster.Person? FindPerson(string personId);
+
+    void AddTemplate(string personId, string model, ReadOnlySpan<float> embedding);
+}
+
 public sealed class NoFaceTemplates : IFaceTemplateProvider
 {
     public static readonly NoFaceTemplates Instance = new();

@@ -1,6 +1,4 @@
 using Kusd.Moderation.Models.Explicit;
-using Kusd.Moderation.Models.Images;
-using Kusd.Moderation.Rules;
 
 namespace Kusd.Moderation.Images;
 
@@ -8,16 +6,14 @@ namespace Kusd.Moderation.Images;
 /// <c>explicit/image</c>: the nsfwjs classifier on the whole image. Clear pornography is an error;
 /// uncertain explicit scores and very high "sexy" scores go to a person. A suggestive score alone never rejects.
 /// </summary>
-public sealed class ExplicitImageRule : IContentRule, IModelBackedRule
+public sealed class ExplicitImageRule : IImageRule
 {
     private readonly ExplicitImageClassifier _classifier;
-    private readonly ImageIntake _intake;
     private readonly ExplicitImageThresholds _thresholds;
 
-    public ExplicitImageRule(ExplicitImageClassifier classifier, ImageIntake intake, ExplicitImageThresholds thresholds)
+    public ExplicitImageRule(ExplicitImageClassifier classifier, ExplicitImageThresholds thresholds)
     {
         _classifier = classifier ?? throw new ArgumentNullException(nameof(classifier));
-        _intake = intake ?? throw new ArgumentNullException(nameof(intake));
         _thresholds = thresholds ?? throw new ArgumentNullException(nameof(thresholds));
         Models = new Dictionary<string, string>(StringComparer.Ordinal) { ["explicit-image"] = classifier.Version };
     }
@@ -26,40 +22,15 @@ public sealed class ExplicitImageRule : IContentRule, IModelBackedRule
 
     public IReadOnlyDictionary<string, string> Models { get; }
 
-    public ValueTask AnalyzeAsync(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
+    public void Analyze(ImageCheckContext context, IList<Finding> findings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(findings);
-        if (context.Request.Images.Count == 0)
+        var scores = _classifier.Classify(context.Image.Pixels, cancellationToken);
+        if (Judge(scores, context.Image.Target, context.Image.WholeImage) is { } finding)
         {
-            return ValueTask.CompletedTask;
+            findings.Add(finding);
         }
-
-        return new ValueTask(Task.Run(
-            () =>
-            {
-                foreach (var image in context.Request.Images)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    ExplicitScores scores;
-                    int width, height;
-                    using (var pixels = _intake.Decode(image.Data, cancellationToken))
-                    {
-                        (width, height) = (pixels.Width, pixels.Height);
-                        scores = _classifier.Classify(pixels, cancellationToken);
-                    }
-
-                    var finding = Judge(scores, FindingTarget.Image(image.Field, image.Name), new ImageRegion(0, 0, width, height));
-                    if (finding is not null)
-                    {
-                        lock (findings)
-                        {
-                            findings.Add(finding);
-                        }
-                    }
-                }
-            },
-            cancellationToken));
     }
 
     /// <summary>The finding for one image's scores, or null when it passes.</summary>

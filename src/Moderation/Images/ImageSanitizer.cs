@@ -1,5 +1,3 @@
-using Kusd.Moderation.Content;
-using Kusd.Moderation.Models.Images;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
@@ -13,16 +11,11 @@ namespace Kusd.Moderation.Images;
 /// image with no metadata at all: the pixels are copied into a new image, so no EXIF, IPTC, XMP, ICC
 /// or text chunk of the upload can survive, then encoded as PNG (PNG uploads) or JPEG.
 /// </summary>
-public sealed class ImageSanitizer : IImageSanitizer
+public sealed class ImageSanitizer
 {
-    private readonly ImageIntake _intake;
     private readonly ImageRuleOptions _options;
 
-    public ImageSanitizer(ImageIntake intake, ImageRuleOptions options)
-    {
-        _intake = intake ?? throw new ArgumentNullException(nameof(intake));
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-    }
+    public ImageSanitizer(ImageRuleOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
 
     public bool Removes(Finding finding)
     {
@@ -33,12 +26,6 @@ public sealed class ImageSanitizer : IImageSanitizer
                 || (_options.BlurUnverifiedFaces && finding.RuleId == RuleIds.FaceUnverified));
     }
 
-    public Task<SanitizedImage> SanitizeAsync(ContentImage image, IReadOnlyList<Finding> regionsToMask, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(regionsToMask);
-        return Task.Run(() => Sanitize(image, regionsToMask, cancellationToken), cancellationToken);
-    }
 
     /// <summary>The mask of a face box: scaled about its centre and clipped to the image.</summary>
     public static Rectangle MaskOf(ImageRegion region, double scale, int width, int height)
@@ -53,10 +40,16 @@ public sealed class ImageSanitizer : IImageSanitizer
         return new Rectangle(x0, y0, x1 - x0, y1 - y0);
     }
 
-    private SanitizedImage Sanitize(ContentImage image, IReadOnlyList<Finding> regionsToMask, CancellationToken cancellationToken)
+    /// <summary>
+    /// Masks the regions in the decoded pixels (in place: the engine calls this last, when every checker
+    /// of the image is done) and encodes a copy that carries no metadata.
+    /// </summary>
+    public SanitizedImage Sanitize(DecodedImage image, IReadOnlyList<Finding> regionsToMask, CancellationToken cancellationToken)
     {
-        var format = _intake.Inspect(image.Data).Format;
-        using var pixels = _intake.Decode(image.Data, cancellationToken);
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(regionsToMask);
+        var format = image.Header.Format;
+        var pixels = image.Pixels;
         foreach (var finding in regionsToMask)
         {
             if (finding.Region is null || !Removes(finding))
@@ -93,7 +86,7 @@ public sealed class ImageSanitizer : IImageSanitizer
             clean.SaveAsJpeg(output, new JpegEncoder { Quality = Math.Clamp(_options.JpegQuality, 1, 100) });
         }
 
-        return new SanitizedImage(SanitizedName(image.Name, isPng), isPng ? "image/png" : "image/jpeg", output.ToArray());
+        return new SanitizedImage(SanitizedName(image.Source.Name, isPng), isPng ? "image/png" : "image/jpeg", output.ToArray());
     }
 
     private static string? SanitizedName(string? name, bool isPng)

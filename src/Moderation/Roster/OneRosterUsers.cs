@@ -9,7 +9,7 @@ namespace Kusd.Moderation.Roster;
 internal static class OneRosterUsers
 {
     public static RosterImportResult Read(
-        List<RosterCsv.Row> rows, RosterCsv.Header header, ModerationOptions options, RosterImportOptions importOptions, List<RosterImportError> errors)
+        List<RosterRow> rows, RosterHeader header, ModerationOptions options, RosterImportOptions importOptions, List<RosterImportError> errors)
     {
         var notes = new List<string>();
         var mediaColumn = importOptions.OneRosterMediaRestrictionColumn;
@@ -34,9 +34,9 @@ internal static class OneRosterUsers
 
             var before = errors.Count;
             var id = row.Get("sourcedId");
-            if (id.Length == 0)
+            if (PersonRules.CheckId(id, "sourcedId") is { } idError)
             {
-                errors.Add(RosterCsv.Error(row.Line, "sourcedId", "sourcedId is blank"));
+                errors.Add(RosterCsv.Error(row.Line, "sourcedId", idError));
             }
             else if (!firstLineOfId.TryAdd(id, row.Line))
             {
@@ -58,7 +58,7 @@ internal static class OneRosterUsers
                 case "STUDENT" or "TEACHER" or "ADMINISTRATOR" or "AIDE" or "PROCTOR":
                     break;
                 default:
-                    errors.Add(RosterCsv.Error(row.Line, "role", $"role '{RosterCsv.Shorten(row.Get("role"))}' is not a OneRoster 1.1 role"));
+                    errors.Add(RosterCsv.Error(row.Line, "role", $"role '{PersonRules.Shorten(row.Get("role"))}' is not a OneRoster 1.1 role"));
                     continue;
             }
 
@@ -71,18 +71,18 @@ internal static class OneRosterUsers
             var gradeText = SplitList(row.Get("grades")).FirstOrDefault() ?? string.Empty;
             if (gradeText.Length > 0)
             {
-                if (RosterCsv.TryParseGrade(gradeText, out var g))
+                if (PersonRules.TryParseGrade(gradeText, out var g))
                 {
                     grade = g;
                 }
                 else
                 {
-                    errors.Add(RosterCsv.Error(row.Line, "grades", $"grade '{RosterCsv.Shorten(gradeText)}' is not {RosterCsv.GradeExpectation}"));
+                    errors.Add(RosterCsv.Error(row.Line, "grades", $"grade '{PersonRules.Shorten(gradeText)}' is not {PersonRules.GradeExpectation}"));
                 }
             }
             else if (isStudent)
             {
-                errors.Add(RosterCsv.Error(row.Line, "grades", $"grades is blank; a student needs one of {RosterCsv.GradeExpectation}"));
+                errors.Add(RosterCsv.Error(row.Line, "grades", $"grades is blank; a student needs one of {PersonRules.GradeExpectation}"));
             }
 
             var restricted = isStudent

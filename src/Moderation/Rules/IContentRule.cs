@@ -5,7 +5,7 @@ using Kusd.Moderation.Text;
 namespace Kusd.Moderation.Rules;
 
 /// <summary>
-/// A checker: reads the parsed content and reports findings. A checker that throws or times out is
+/// A text checker: reads the parsed fields (the post's and the text read from its images) and reports findings. A checker that throws or times out is
 /// reported as <c>check/unavailable</c>: content is never approved because a checker failed.
 /// </summary>
 public interface IContentRule
@@ -15,9 +15,6 @@ public interface IContentRule
 
     ValueTask AnalyzeAsync(CheckContext context, IList<Finding> findings, CancellationToken cancellationToken);
 }
-
-/// <summary>A checker that reads images. Without one, images are never approved unseen: the engine reports <c>check/unavailable</c>.</summary>
-public interface IImageContentRule : IContentRule;
 
 /// <summary>What every checker of one check sees.</summary>
 public sealed class CheckContext

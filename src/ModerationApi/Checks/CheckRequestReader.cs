@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Kusd.Moderation.Api.Infrastructure;
+using Kusd.Moderation.Api.Catalog;
 using Kusd.Moderation.Content;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,7 +10,7 @@ public static class CheckRequestReader
 {
     public sealed record Result(CheckRequest? Request, IResult? Error, string RequestSha256);
 
-    public static async Task<Result> ReadAsync(HttpRequest http, ApiLimitsOptions limits, JsonSerializerOptions json, CancellationToken cancellationToken)
+    public static async Task<Result> ReadAsync(HttpRequest http, RequestLimits limits, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         CheckRequestDto? dto;
@@ -129,29 +129,16 @@ public static class CheckRequestReader
                 errors[$"fields[{i}].text"] = [$"The text is longer than {limits.MaxFieldLength} characters."];
             }
 
-            ContentFormat? format = (field.Format ?? "plain").ToLowerInvariant() switch
-            {
-                "plain" or "text" or "plaintext" => ContentFormat.PlainText,
-                "markdown" or "md" => ContentFormat.Markdown,
-                "html" => ContentFormat.Html,
-                _ => null,
-            };
-            if (format is null)
+            if (!WireNames.TryParseFormat(field.Format, out var format))
             {
                 errors[$"fields[{i}].format"] = ["The format must be plain, markdown or html."];
                 continue;
             }
 
-            contentFields.Add(new ContentField(field.Name, field.Text, format.Value));
+            contentFields.Add(new ContentField(field.Name, field.Text, format));
         }
 
-        Channel? channel = (dto.Channel ?? "website").ToLowerInvariant() switch
-        {
-            "website" => Channel.Website,
-            "social" => Channel.Social,
-            _ => null,
-        };
-        if (channel is null)
+        if (!WireNames.TryParseChannel(dto.Channel, out var channel))
         {
             errors["channel"] = ["The channel must be website or social."];
         }
@@ -165,7 +152,7 @@ public static class CheckRequestReader
         {
             Fields = contentFields,
             Images = [.. images.Select(i => new ContentImage(i.Field, i.Name, i.Data))],
-            Channel = channel!.Value,
+            Channel = channel,
             ReturnSanitizedImages = dto.ReturnSanitizedImages,
         };
         return new Result(request, null, Hash(request));

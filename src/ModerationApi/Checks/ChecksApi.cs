@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Kusd.Moderation.Api.Access;
+using Kusd.Moderation.Api.Catalog;
 using Kusd.Moderation.Api.Infrastructure;
 using Kusd.Moderation.Api.Persistence;
 using Kusd.Moderation.Content;
-using Kusd.Moderation.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -45,17 +43,13 @@ public static class ChecksApi
 
     public static async Task<Results<Ok<Verdict>, ProblemHttpResult, ValidationProblem>> CreateCheck(
         HttpContext http,
-        ModerationEngine engine,
-        CheckStore store,
-        IdempotencyCache idempotency,
-        InferenceQueue queue,
+        CheckService checks,
+        ModerationSettings settings,
         IOptions<ApiLimitsOptions> limits,
-        IOptions<PersistenceOptions> persistence,
         IOptions<JsonOptions> json,
-        ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        var read = await CheckRequestReader.ReadAsync(http.Request, limits.Value, json.Value.SerializerOptions, cancellationToken);
+        var read = await CheckRequestReader.ReadAsync(http.Request, RequestLimits.Of(limits.Value, settings), json.Value.SerializerOptions, cancellationToken);
         if (read.Error is not null)
         {
             return read.Error switch
@@ -66,121 +60,39 @@ public static class ChecksApi
             };
         }
 
-        var request = read.Request!;
-        var keyId = http.User.KeyId();
-        var idempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        if (idempotencyKey is not null)
+        var outcome = await checks.CheckAsync(read.Request!, read.RequestSha256, http.User.KeyId(), http.Request.Headers["Idempotency-Key"].FirstOrDefault(), cancellationToken);
+        if (outcome.RetryAfterSeconds is { } retryAfter)
         {
-            var (outcome, first) = idempotency.Begin(keyId, idempotencyKey, read.RequestSha256);
-            switch (outcome)
-            {
-                case IdempotencyCache.Outcome.Replay:
-                    http.Response.Headers["Idempotent-Replayed"] = "true";
-                    return TypedResults.Ok(first!);
-                case IdempotencyCache.Outcome.InFlight:
-                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Check in progress", detail: "A check with this Idempotency-Key is still running; retry shortly.");
-                case IdempotencyCache.Outcome.Mismatch:
-                    return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: "This Idempotency-Key was used with a different request body.");
-            }
+            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        try
+        if (outcome.Verdict is null)
         {
-            IDisposable? lease = null;
-            if (request.Images.Count > 0)
-            {
-                lease = await queue.TryEnterAsync(cancellationToken);
-                if (lease is null)
-                {
-                    http.Response.Headers.RetryAfter = "2";
-                    throw new QueueFullException();
-                }
-            }
-
-            Verdict verdict;
-            var audit = new CheckAudit();
-            using (lease)
-            {
-                verdict = await engine.CheckAsync(request, audit, cancellationToken);
-            }
-
-            store.Save(new CheckRecord
-            {
-                Id = verdict.Id,
-                KeyId = keyId,
-                CreatedUtc = DateTimeOffset.UtcNow,
-                Decision = verdict.Decision,
-                Channel = request.Channel == Channel.Social ? "social" : "website",
-                Findings = [.. verdict.Findings.Select(f => f with { Evidence = null, Fix = null })],
-                ContentSha256 = ContentHashes(request),
-                Models = verdict.Models,
-                Timings = verdict.Timings,
-                Matches = CheckStore.MatchesOf(audit.FaceMatches),
-                Content = persistence.Value.RetainContent ? request.Fields.ToDictionary(f => f.Name, f => f.Text, StringComparer.Ordinal) : null,
-            });
-
-            // Ids, decision and timings only: never names, emails, text or images.
-            loggers.CreateLogger("Kusd.Moderation.Checks").LogInformation(
-                "Check {CheckId} by key {KeyId}: {Decision}, {FindingCount} findings, {TotalMs:F1} ms",
-                verdict.Id,
-                keyId,
-                verdict.Decision,
-                verdict.Findings.Count,
-                verdict.Timings.GetValueOrDefault("totalMs"));
-            if (idempotencyKey is not null)
-            {
-                idempotency.Complete(keyId, idempotencyKey, verdict);
-            }
-
-            return TypedResults.Ok(verdict);
-        }
-        catch (QueueFullException)
-        {
-            Abandon();
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy", detail: "Too many image checks are waiting for the models; retry after the Retry-After seconds.");
-        }
-        catch
-        {
-            Abandon();
-            throw;
+            // An image that cannot be read carries the rule id the CLI reports for the same file.
+            return TypedResults.Problem(
+                statusCode: outcome.Status,
+                title: outcome.Title,
+                detail: outcome.Detail,
+                extensions: outcome.RuleId is null ? null : new Dictionary<string, object?> { ["ruleId"] = outcome.RuleId });
         }
 
-        void Abandon()
+        if (outcome.Replayed)
         {
-            if (idempotencyKey is not null)
-            {
-                idempotency.Abandon(keyId, idempotencyKey);
-            }
+            http.Response.Headers["Idempotent-Replayed"] = "true";
         }
+
+        return TypedResults.Ok(outcome.Verdict);
     }
 
-    public static Results<Ok<CheckRecord>, NotFound<ProblemDetails>> GetCheck(string id, ClaimsPrincipal user, CheckStore store)
+    public static Results<Ok<CheckRecord>, ProblemHttpResult> GetCheck(string id, ClaimsPrincipal user, CheckStore store)
     {
         var mayKnowWho = user.HasScope(Scopes.Roster);
         var record = store.Find(id, includeMatches: mayKnowWho);
         if (record is null || (!mayKnowWho && record.KeyId != user.KeyId()))
         {
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such check", Detail = "No check with that id was made with this key." });
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such check", detail: "No check with that id was made with this key.");
         }
 
         return TypedResults.Ok(record);
     }
-
-    private static Dictionary<string, string> ContentHashes(CheckRequest request)
-    {
-        var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var field in request.Fields)
-        {
-            hashes[field.Name] = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(field.Text)));
-        }
-
-        foreach (var image in request.Images)
-        {
-            hashes[image.Field] = Convert.ToHexStringLower(SHA256.HashData(image.Data.Span));
-        }
-
-        return hashes;
-    }
-
-    private sealed class QueueFullException : Exception;
 }

@@ -11,11 +11,12 @@ public static class LimitsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         var limits = builder.Configuration.GetSection(ApiLimitsOptions.SectionName).Get<ApiLimitsOptions>() ?? new ApiLimitsOptions();
+        var maxFieldLength = builder.Configuration.GetSection(ModerationOptions.SectionName).Get<ModerationOptions>()?.MaxFieldLength ?? new ModerationOptions().MaxFieldLength;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
         {
             form.MultipartBodyLengthLimit = limits.MaxRequestBytes;
-            form.ValueLengthLimit = limits.MaxFieldLength * 4;
+            form.ValueLengthLimit = maxFieldLength * 4;
             form.ValueCountLimit = limits.MaxFields + limits.MaxImages + 8;
         });
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -30,8 +31,10 @@ public static class LimitsExtensions
 }
 
 /// <summary>
-/// Bounds the image checks that wait for the models: when it is full, the API answers 503 with
-/// Retry-After instead of queueing without limit and running out of memory.
+/// Admission of image checks, not a model gate (the engine has the one inference gate): at most
+/// <see cref="ApiLimitsOptions.MaxConcurrentImageChecks"/> run, which bounds the decoded pixels in memory,
+/// and at most <see cref="ApiLimitsOptions.MaxQueuedImageChecks"/> wait; beyond that the API answers 503
+/// with Retry-After instead of queueing without limit and running out of memory.
 /// </summary>
 public sealed class InferenceQueue : IDisposable
 {

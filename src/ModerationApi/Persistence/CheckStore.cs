@@ -31,7 +31,10 @@ public sealed record CheckRecord
     public IReadOnlyDictionary<string, string>? Content { get; init; }
 }
 
-/// <summary>Check and roster-change audit records.</summary>
+/// <summary>A person's decision to publish despite a check's verdict, with the written reason.</summary>
+public sealed record CheckOverride(string CheckId, string KeyId, DateTimeOffset CreatedUtc, string User, string Reason);
+
+/// <summary>Check, override and roster-change audit records.</summary>
 public sealed class CheckStore(Database database)
 {
     public static IReadOnlyList<Migration> Migrations { get; } =
@@ -57,6 +60,16 @@ public sealed class CheckStore(Database database)
                 action TEXT NOT NULL,
                 person_id TEXT NULL,
                 detail TEXT NULL)
+            """),
+        new("api-overrides", 1, """
+            CREATE TABLE IF NOT EXISTS check_overrides (
+                id {id},
+                check_id TEXT NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+                key_id TEXT NOT NULL,
+                created_utc TEXT NOT NULL,
+                user_name TEXT NOT NULL,
+                reason TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_check_overrides_check ON check_overrides (check_id)
             """),
     ];
 
@@ -125,6 +138,37 @@ public sealed class CheckStore(Database database)
         }
 
         return record with { Matches = matches };
+    }
+
+    /// <summary>Records that a person published a check's content against its decision, and why.</summary>
+    public CheckOverride SaveOverride(string checkId, string keyId, string user, string reason)
+    {
+        var at = DateTimeOffset.UtcNow;
+        using var connection = database.Open();
+        database.Execute(
+            connection,
+            null,
+            "INSERT INTO check_overrides (check_id, key_id, created_utc, user_name, reason) VALUES (@check, @key, @at, @user, @reason)",
+            ("@check", checkId),
+            ("@key", keyId),
+            ("@at", at.ToString("O", CultureInfo.InvariantCulture)),
+            ("@user", user),
+            ("@reason", reason));
+        return new CheckOverride(checkId, keyId, at, user, reason);
+    }
+
+    public IReadOnlyList<CheckOverride> OverridesOf(string checkId)
+    {
+        var overrides = new List<CheckOverride>();
+        using var connection = database.Open();
+        using var command = database.Command(connection, null, "SELECT key_id, created_utc, user_name, reason FROM check_overrides WHERE check_id = @id ORDER BY id", ("@id", checkId));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            overrides.Add(new CheckOverride(checkId, reader.GetString(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return overrides;
     }
 
     public void RecordRosterChange(string keyId, string action, string? personId, string? detail = null)

@@ -8,20 +8,28 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kusd.Moderation.Api.Roster;
 
-/// <summary>A person as administrators read and write them. Face templates are never returned.</summary>
+/// <summary>
+/// A person as administrators read and write them. A PUT replaces the whole person, so every field but
+/// <c>role</c> (default student), <c>preferredName</c> and <c>grade</c> (staff) must be sent: a client
+/// that leaves out <c>mediaRestriction</c> must not lift a restriction by accident. Face templates are
+/// never returned.
+/// </summary>
 public sealed record PersonDto(
-    string Id,
-    string Role,
-    string GivenName,
-    string FamilyName,
+    string? Id,
+    string? Role,
+    string? GivenName,
+    string? FamilyName,
     string? PreferredName,
     string? Grade,
-    bool MediaRestriction,
+    bool? MediaRestriction,
     IReadOnlyList<string>? Emails,
     int? Templates = null);
 
 public static class RosterApi
 {
+    /// <summary>Row errors listed in a failed import's answer; the count says how many there were in all.</summary>
+    public const int MaxListedRowErrors = 200;
+
     public static RouteGroupBuilder MapRoster(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/roster")
@@ -60,46 +68,50 @@ public static class RosterApi
         return person is null ? NotFoundPerson() : TypedResults.Ok(ToDto(person));
     }
 
-    public static Results<Ok<PersonDto>, ValidationProblem> PutPerson(string id, PersonDto body, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, ModerationOptions options)
+    public static Results<Ok<PersonDto>, ValidationProblem> PutPerson(string id, PersonDto body, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (body.Id != id)
+        void Fail(string field, string? message)
         {
-            errors["id"] = ["The id in the body must match the id in the path."];
+            if (message is not null)
+            {
+                errors[field] = [message];
+            }
         }
 
-        if (string.IsNullOrWhiteSpace(body.GivenName))
+        Fail("id", PersonRules.CheckId(id) ?? (body.Id != id ? "The id in the body must match the id in the path." : null));
+        Fail("givenName", PersonRules.CheckName(body.GivenName?.Trim() ?? "", "givenName"));
+        Fail("familyName", PersonRules.CheckName(body.FamilyName?.Trim() ?? "", "familyName"));
+        Fail("preferredName", PersonRules.CheckOptionalName(body.PreferredName?.Trim() ?? "", "preferredName"));
+        var role = PersonRole.Student;
+        if (!string.IsNullOrWhiteSpace(body.Role) && !PersonRules.TryParseRole(body.Role, out role))
         {
-            errors["givenName"] = ["Required."];
-        }
-
-        if (string.IsNullOrWhiteSpace(body.FamilyName))
-        {
-            errors["familyName"] = ["Required."];
-        }
-
-        PersonRole? role = body.Role?.ToLowerInvariant() switch
-        {
-            null or "" or "student" => PersonRole.Student,
-            "staff" => PersonRole.Staff,
-            _ => null,
-        };
-        if (role is null)
-        {
-            errors["role"] = ["The role must be student or staff."];
+            Fail("role", "The role must be student or staff.");
         }
 
         Grade? grade = null;
         if (!string.IsNullOrWhiteSpace(body.Grade))
         {
-            if (RosterCsv.TryParseGrade(body.Grade, out var parsed))
-            {
-                grade = parsed;
-            }
-            else
-            {
-                errors["grade"] = ["The grade must be PK, 4K, KG, K, 1-12 or 01-12."];
-            }
+            grade = PersonRules.TryParseGrade(body.Grade, out var parsed) ? parsed : null;
+            Fail("grade", grade is null ? $"The grade must be {PersonRules.GradeExpectation}." : null);
+        }
+        else if (role == PersonRole.Student)
+        {
+            Fail("grade", $"Required for a student: {PersonRules.GradeExpectation}.");
+        }
+
+        Fail("mediaRestriction", body.MediaRestriction is null ? "Required: true or false. Leaving it out never lifts a restriction." : null);
+        if (body.Emails is null)
+        {
+            Fail("emails", "Required: the person's addresses, or [] for none.");
+        }
+        else if (body.Emails.Count > PersonRules.MaxEmails)
+        {
+            Fail("emails", $"At most {PersonRules.MaxEmails} addresses.");
+        }
+        else if (body.Emails.Select((e, i) => e is not null && PersonRules.LooksLikeEmail(e) ? 0 : i + 1).FirstOrDefault(n => n > 0) is > 0 and var entry)
+        {
+            Fail("emails", $"Entry {entry} is not an email address.");
         }
 
         if (errors.Count > 0)
@@ -110,16 +122,23 @@ public static class RosterApi
         var person = new Person
         {
             Id = id,
-            Role = role!.Value,
-            GivenName = body.GivenName.Trim(),
-            FamilyName = body.FamilyName.Trim(),
+            Role = role,
+            GivenName = body.GivenName!.Trim(),
+            FamilyName = body.FamilyName!.Trim(),
             PreferredName = string.IsNullOrWhiteSpace(body.PreferredName) ? null : body.PreferredName.Trim(),
             Grade = grade,
-            MediaRestriction = body.MediaRestriction,
-            Emails = body.Emails ?? [],
+            MediaRestriction = body.MediaRestriction!.Value,
+            Emails = body.Emails!,
         };
+        var before = roster.FindPerson(id);
         roster.UpsertPerson(person);
         audit.RecordRosterChange(user.KeyId(), "person.put", id);
+        if (before is { MediaRestriction: true } && !person.MediaRestriction)
+        {
+            // Lifting a restriction is the one change that lets a student's name and face be published: on the record, who and when.
+            audit.RecordRosterChange(user.KeyId(), "person.mediaRestriction.lifted", id, detail: "mediaRestriction true -> false");
+        }
+
         return TypedResults.Ok(ToDto(person));
     }
 
@@ -160,16 +179,22 @@ public static class RosterApi
             var problem = TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "The roster file has errors; nothing was imported",
-                detail: $"{result.Errors.Count} row error(s). Fix them all and import the file again.",
+                detail: $"{result.Errors.Count} row error(s){(result.Errors.Count > MaxListedRowErrors ? $"; the first {MaxListedRowErrors} are listed" : "")}. Fix them all and import the file again.",
                 extensions: new Dictionary<string, object?>
                 {
-                    ["errors"] = result.Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }).ToList(),
+                    ["errorCount"] = result.Errors.Count,
+                    ["errors"] = result.Errors.Take(MaxListedRowErrors).Select(e => new { line = e.Line, column = e.Column, message = e.Message }).ToList(),
                 });
             return problem;
         }
 
+        var restrictedBefore = roster.Current.Roster.People.Where(p => p.MediaRestriction).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         roster.ReplaceRoster(result.Roster!);
         audit.RecordRosterChange(user.KeyId(), "roster.import", personId: null, detail: $"{result.Roster!.People.Count} people ({result.Format})");
+        foreach (var lifted in result.Roster.People.Where(p => !p.MediaRestriction && restrictedBefore.Contains(p.Id)))
+        {
+            audit.RecordRosterChange(user.KeyId(), "person.mediaRestriction.lifted", lifted.Id, detail: "mediaRestriction true -> false (import)");
+        }
         return TypedResults.Ok(roster.GetStatus());
     }
 

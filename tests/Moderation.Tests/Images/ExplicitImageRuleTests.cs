@@ -1,26 +1,24 @@
 using Kusd.Moderation.Content;
 using Kusd.Moderation.Images;
 using Kusd.Moderation.Models.Explicit;
-using Kusd.Moderation.Roster;
 
 namespace Kusd.Moderation.Tests.Images;
 
-public sealed class ExplicitImageRuleTests(ImageRulesFixture fixture) : IClassFixture<ImageRulesFixture>
+public sealed class ExplicitImageRuleTests(ImageEngineFixture fixture) : IClassFixture<ImageEngineFixture>
 {
     private static readonly FindingTarget Target = FindingTarget.Image("images[0]", "a.jpg");
     private static readonly ImageRegion Whole = new(0, 0, 10, 10);
 
-    private ExplicitImageRule Rule => fixture.Set.Rules.OfType<ExplicitImageRule>().Single();
+    private ExplicitImageRule Rule => fixture.Images.Rules.OfType<ExplicitImageRule>().Single();
 
     [Fact]
     public async Task EveryBenignPackagePhotoPassesExplicitImage()
     {
         var request = new CheckRequest { Images = [.. Photos.All.Select((p, i) => new ContentImage($"images[{i}]", p, Photos.Read(p)))] };
-        var engine = new ModerationEngine([Rule], new FixedRosterProvider(RosterSnapshot.Empty), new ModerationOptions());
+        var engine = fixture.Engine(r => r is ExplicitImageRule);
 
         var verdict = await engine.CheckAsync(request);
 
-        // Only the face rule makes images count as seen (the engine then adds check/unavailable); that is not this rule's concern.
         Assert.Empty(verdict.Findings.Where(f => f.RuleId == RuleIds.ExplicitImage).Select(f => $"{f.Target.Name}: {f.Message} {f.Confidence}"));
         Assert.StartsWith("nsfw_mobilenet_v2.onnx@", verdict.Models["explicit-image"], StringComparison.Ordinal);
     }

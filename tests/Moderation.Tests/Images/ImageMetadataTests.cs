@@ -8,10 +8,10 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace Kusd.Moderation.Tests.Images;
 
-public sealed class ImageMetadataTests(ImageRulesFixture fixture) : IClassFixture<ImageRulesFixture>
+public sealed class ImageMetadataTests(ImageEngineFixture fixture) : IClassFixture<ImageEngineFixture>
 {
     private ModerationEngine Engine() =>
-        new([.. fixture.Set.Rules.Where(r => r is ImageMetadataRule)], new FixedRosterProvider(RosterSnapshot.Empty), new ModerationOptions(), fixture.Set.Sanitizer);
+        fixture.Engine(r => r is ImageMetadataRule);
 
     // A real photo with GPS (Kenosha, 42.58 N 87.82 W), a photographer's copyright and an IPTC credit, as a phone and an editor write them.
     private static byte[] TaggedJpeg(string copyright)

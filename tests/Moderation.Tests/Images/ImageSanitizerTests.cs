@@ -8,34 +8,17 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace Kusd.Moderation.Tests.Images;
 
-public sealed class FaceAnalyzerForSanitizing : IDisposable
+public sealed class ImageSanitizerTests(ImageEngineFixture fixture) : IClassFixture<ImageEngineFixture>
 {
-    public FaceAnalyzer Analyzer { get; } = new(new FaceOptions());
-
-    public void Dispose() => Analyzer.Dispose();
-}
-
-public sealed class ImageSanitizerTests(ImageRulesFixture fixture, FaceAnalyzerForSanitizing faces)
-    : IClassFixture<ImageRulesFixture>, IClassFixture<FaceAnalyzerForSanitizing>
-{
-    private sealed class Templates(FaceTemplateSet set) : IFaceTemplateProvider
-    {
-        public FaceTemplateSet GetTemplates(string model, int dimension) => set;
-    }
-
     [Fact]
     public async Task ABlurredRestrictedFaceIsNotMatchedWhenTheSanitizedImageIsCheckedAgain()
     {
         var photo = Photos.Read("grace_hopper_512x512.jpg");
-        var analyzer = faces.Analyzer;
+        var analyzer = fixture.Faces;
         var enrolled = Assert.Single(analyzer.Analyze(photo).Faces);
         Assert.NotNull(enrolled.Embedding);
-        var templates = new Templates(new FaceTemplateSet(analyzer.EmbedderId, analyzer.EmbeddingSize, ["S1002"], [enrolled.Embedding]));
-        var engine = new ModerationEngine(
-            [new FaceRule(analyzer, templates, new FaceMatchOptions())],
-            new FixedRosterProvider(RosterSnapshot.Empty),
-            new ModerationOptions(),
-            fixture.Set.Sanitizer);
+        fixture.Templates.Set = new FaceTemplateSet(analyzer.EmbedderId, analyzer.EmbeddingSize, ["S1002"], [enrolled.Embedding]);
+        var engine = fixture.Engine(r => r is FaceRule);
 
         var verdict = await engine.CheckAsync(new CheckRequest
         {
@@ -75,7 +58,8 @@ public sealed class ImageSanitizerTests(ImageRulesFixture fixture, FaceAnalyzerF
             Region = region,
         };
 
-        var result = await fixture.Set.Sanitizer.SanitizeAsync(new ContentImage("images[0]", "astronaut.png", photo), [finding], CancellationToken.None);
+        using var decoded = fixture.Decode("images[0]", "astronaut.png", photo);
+        var result = fixture.Images.Sanitizer!.Sanitize(decoded, [finding], CancellationToken.None);
 
         Assert.Equal("image/png", result.ContentType);
         using var before = Image.Load<Rgb24>(photo);
@@ -98,10 +82,8 @@ public sealed class ImageSanitizerTests(ImageRulesFixture fixture, FaceAnalyzerF
             Target = FindingTarget.Image("images[0]", null),
             Region = new ImageRegion(1, 1, 5, 5),
         };
-        var intake = new Kusd.Moderation.Models.Images.ImageIntake();
-
-        Assert.False(new ImageSanitizer(intake, new ImageRuleOptions()).Removes(finding));
-        Assert.True(new ImageSanitizer(intake, new ImageRuleOptions { BlurUnverifiedFaces = true }).Removes(finding));
+        Assert.False(new ImageSanitizer(new ImageRuleOptions()).Removes(finding));
+        Assert.True(new ImageSanitizer(new ImageRuleOptions { BlurUnverifiedFaces = true }).Removes(finding));
     }
 
     private static double MeanDifference(Image<Rgb24> a, Image<Rgb24> b, Rectangle area)

@@ -1,40 +1,54 @@
+using Kusd.Moderation.Content;
+using Kusd.Moderation.Faces;
 using Kusd.Moderation.Images;
+using Kusd.Moderation.Models.Faces;
+using Kusd.Moderation.Roster;
 using SkiaSharp;
 
 namespace Kusd.Moderation.Tests.Images;
 
-/// <summary>Loads the image models once for every test class that needs them; they are thread-safe.</summary>
-public sealed class ImageRulesFixture : IDisposable
+/// <summary>Face templates a test sets (the roster database's role); none until it does.</summary>
+public sealed class TestTemplates : IFaceTemplateProvider
 {
-    public ImageRuleSet Set { get; } = ImageRules.Create(new ModerationOptions());
+    public FaceTemplateSet? Set { get; set; }
 
-    public void Dispose() => Set.Dispose();
+    public FaceTemplateSet GetTemplates(string model, int dimension) => Set ?? FaceTemplateSet.Empty(model, dimension);
 }
 
-/// <summary>Test photos fetched by tests/data/fetch-photos.sh from public packages (never committed).</summary>
-internal static class Photos
+/// <summary>
+/// The engine as the API and the CLI build it (<see cref="ModerationEngineBuilder"/>, default settings), with
+/// its models loaded once for a test class; they are thread-safe. <see cref="Engine"/> builds engines with a
+/// part of the image checkers over the same models.
+/// </summary>
+public sealed class ImageEngineFixture : IDisposable
 {
-    public static readonly string[] All =
-    [
-        "grace_hopper_512x512.jpg", "640px-IceBlockNearJoekullsarlon.jpg", "astronaut.png", "chelsea.png", "coffee.png",
-        "camera.png", "page.png", "sample1.jpg", "sample2.jpg", "sample3.jpg", "sample4.jpg", "sample5.jpg", "sample6.jpg",
-    ];
+    public ImageEngineFixture() =>
+        Host = ModerationEngineBuilder.Build(new ModerationSettings(), new FixedRosterProvider(RosterSnapshot.Empty), Templates);
 
-    public static byte[] Read(string name)
+    public TestTemplates Templates { get; } = new();
+
+    public EngineHost Host { get; }
+
+    public ImagePipeline Images => Host.Engine.Images!;
+
+    public FaceAnalyzer Faces => Host.Faces!;
+
+    /// <summary>An engine over these models with only the image checkers <paramref name="keep"/> accepts (OCR and the text rules when <paramref name="readText"/>).</summary>
+    public ModerationEngine Engine(Func<IImageRule, bool> keep, bool readText = false, RosterSnapshot? roster = null) =>
+        new(
+            readText ? DefaultRules.CreateTextRules(new ModerationOptions()) : [],
+            new FixedRosterProvider(roster ?? RosterSnapshot.Empty),
+            new ModerationOptions(),
+            new ImagePipeline(Images.Intake, [.. Images.Rules.Where(keep)], readText ? Images.Text : null, Images.Sanitizer));
+
+    /// <summary>An image through the boundary, as the engine hands it to checkers.</summary>
+    public DecodedImage Decode(string field, string name, byte[] data)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
-            {
-                var path = Path.Combine(dir.FullName, "tests", "data", "photos", name);
-                return File.Exists(path)
-                    ? File.ReadAllBytes(path)
-                    : throw new FileNotFoundException($"Test photo {name} is missing: run tests/data/fetch-photos.sh first.", path);
-            }
-        }
-
-        throw new DirectoryNotFoundException("Kusd.Moderation.sln not found above the test output.");
+        var header = Images.Intake.Inspect(data);
+        return new DecodedImage(new ContentImage(field, name, data), header, Images.Intake.Decode(data, header));
     }
+
+    public void Dispose() => Host.Dispose();
 }
 
 /// <summary>Draws text with DejaVu Sans (Debian fonts-dejavu-core) and says where each part of it went.</summary>

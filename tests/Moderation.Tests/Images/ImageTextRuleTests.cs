@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace Kusd.Moderation.Tests.Images;
 
-public sealed class ImageTextRuleTests(ImageRulesFixture fixture, ITestOutputHelper output) : IClassFixture<ImageRulesFixture>
+public sealed class ImageTextRuleTests(ImageEngineFixture fixture, ITestOutputHelper output) : IClassFixture<ImageEngineFixture>
 {
     private static readonly RosterSnapshot Roster = new(new Kusd.Moderation.Roster.Roster(
     [
@@ -16,8 +16,6 @@ public sealed class ImageTextRuleTests(ImageRulesFixture fixture, ITestOutputHel
         },
     ]));
 
-    private ModerationEngine Engine(params Type[] ruleTypes) =>
-        new([.. fixture.Set.Rules.Where(r => ruleTypes.Contains(r.GetType()))], new FixedRosterProvider(Roster), new ModerationOptions(), fixture.Set.Sanitizer);
 
     [Fact]
     public async Task AStudentsFullNameAndEmailDrawnInAnImageAreFoundWhereTheyWereDrawn()
@@ -29,7 +27,7 @@ public sealed class ImageTextRuleTests(ImageRulesFixture fixture, ITestOutputHel
         var mail = canvas.Draw(Mail, "ekowalski27@students.kusd.edu", 50, 300, 40);
         var request = new CheckRequest { Images = [new ContentImage("images[0]", "flyer.png", canvas.Png())] };
 
-        var verdict = await Engine(typeof(ImageTextRule)).CheckAsync(request);
+        var verdict = await fixture.Engine(_ => false, readText: true, roster: Roster).CheckAsync(request);
 
         var nameFinding = Assert.Single(verdict.Findings, f => f.RuleId == RuleIds.StudentNameElementary);
         var mailFinding = Assert.Single(verdict.Findings, f => f.RuleId == RuleIds.EmailStudent);
@@ -69,9 +67,9 @@ public sealed class ImageTextRuleTests(ImageRulesFixture fixture, ITestOutputHel
             canvas.Draw(lines[i], lines[i], 40, 100 + (i * 90), 40);
         }
 
-        var ocr = fixture.Set.Rules.OfType<ImageTextRule>().Single();
+        var ocr = fixture.Images.Text!;
         using var image = new Kusd.Moderation.Models.Images.ImageIntake().Decode(canvas.Png());
-        var read = ImageTextRule.Compose(ocr.Ocr.Read(image)).Text;
+        var read = ImageTextStage.Compose(ocr.Ocr.Read(image)).Text;
 
         var expected = string.Join("\n", lines);
         var distance = EditDistance(expected, read);
@@ -81,12 +79,14 @@ public sealed class ImageTextRuleTests(ImageRulesFixture fixture, ITestOutputHel
     }
 
     [Fact]
-    public void TurningOcrOffLeavesNoTextChecker()
+    public void TurningOcrOffLeavesNoTextStage()
     {
-        using var set = ImageRules.Create(new ModerationOptions(), new ImageRuleOptions { ReadTextInImages = false, CheckExplicit = false });
+        var settings = new ModerationSettings { Images = new ImageRuleOptions { ReadTextInImages = false, CheckExplicit = false } };
+        using var host = ModerationEngineBuilder.Build(settings, new FixedRosterProvider(RosterSnapshot.Empty));
 
-        Assert.DoesNotContain(set.Rules, r => r is ImageTextRule);
-        Assert.Contains(set.Rules, r => r is ImageMetadataRule);
+        Assert.Null(host.Engine.Images!.Text);
+        Assert.Contains(host.Engine.Images.Rules, r => r is ImageMetadataRule);
+        Assert.DoesNotContain(host.Engine.Images.Rules, r => r is ExplicitImageRule);
     }
 
     private static int EditDistance(string a, string b)

@@ -52,7 +52,7 @@ public sealed class RosterCsvTests
     [InlineData("12", 12)]
     public void GradeCodesMapToLevels(string code, int level)
     {
-        Assert.True(RosterCsv.TryParseGrade(code, out var grade));
+        Assert.True(PersonRules.TryParseGrade(code, out var grade));
         Assert.Equal(level, grade.Level);
     }
 
@@ -63,7 +63,7 @@ public sealed class RosterCsvTests
     [InlineData("3K")]
     [InlineData("X")]
     [InlineData("-1")]
-    public void OtherGradeCodesAreRejected(string code) => Assert.False(RosterCsv.TryParseGrade(code, out _));
+    public void OtherGradeCodesAreRejected(string code) => Assert.False(PersonRules.TryParseGrade(code, out _));
 
     [Fact]
     public void ColumnsMayComeInAnyOrderAndUnknownOnesAreIgnored()

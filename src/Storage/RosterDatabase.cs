@@ -19,7 +19,7 @@ public sealed record RosterStatus(
 /// kept outside the database and are deleted with their person. Photos are never stored. Every change
 /// bumps a version row, so that several processes on one database pick up each other's changes.
 /// </summary>
-public sealed class RosterDatabase : IFaceTemplateProvider, IRosterProvider
+public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
 {
     private readonly Database _db;
     private readonly TemplateProtector _protector;

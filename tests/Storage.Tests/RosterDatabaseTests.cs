@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using Kusd.Moderation.Models.Faces;
 using Kusd.Moderation.Roster;
 using Kusd.Moderation.Storage;
+using Kusd.Moderation.TestSupport;
 using Microsoft.Data.Sqlite;
 
-namespace Kusd.Moderation.Tests.Storage;
+namespace Kusd.Moderation.Storage.Tests;
 
 public sealed class RosterDatabaseTests : IDisposable
 {
@@ -40,7 +41,8 @@ public sealed class RosterDatabaseTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    [SqliteData]
+    [PostgresData]
     public void DeletingAPersonDeletesTheirTemplates(DatabaseProvider provider)
     {
         var database = Open(provider);
@@ -54,7 +56,8 @@ public sealed class RosterDatabaseTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    [SqliteData]
+    [PostgresData]
     public void ReplacingTheRosterKeepsTemplatesOfPeopleStillPresent(DatabaseProvider provider)
     {
         var database = Open(provider);
@@ -69,7 +72,8 @@ public sealed class RosterDatabaseTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    [SqliteData]
+    [PostgresData]
     public void StatusListsRestrictedPeopleWithoutTemplates(DatabaseProvider provider)
     {
         var database = Open(provider);
@@ -84,7 +88,8 @@ public sealed class RosterDatabaseTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    [SqliteData]
+    [PostgresData]
     public void EnrollingAnUnknownPersonIsRefused(DatabaseProvider provider)
     {
         var database = Open(provider);
@@ -132,7 +137,8 @@ public sealed class RosterDatabaseTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    [SqliteData]
+    [PostgresData]
     public void AnotherProcessOnTheSameDatabaseSeesRosterAndTemplateChanges(DatabaseProvider provider)
     {
         var db = TestDatabases.Create(provider, _folder);
