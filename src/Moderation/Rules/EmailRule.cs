@@ -91,7 +91,7 @@ public sealed class EmailRule : TextRule
                 {
                     var evidence = field.Original[span.Start..span.End];
                     // Text read from an image cannot be edited: its finding points at the address alone.
-                    var (fixSpan, replacement) = segment.Kind == SegmentKind.LinkTarget || field.Name.EndsWith("#text", StringComparison.Ordinal)
+                    var (fixSpan, replacement) = segment.Kind == SegmentKind.LinkTarget || Images.ImageTextStage.IsImageTextField(field.Name)
                         ? (span, string.Empty)
                         : RemovalOf(field.Original, span, context.Options.OfficeContact);
 

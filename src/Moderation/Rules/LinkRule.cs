@@ -31,7 +31,7 @@ public sealed class LinkRule : TextRule
         // "kusd.edu" into the district's own domain.
         var suffixes = PublicSuffixList.Default;
         var classifier = new LinkClassifier(context.Options, suffixes);
-        var fromImage = field.Name.EndsWith(ImageTextSuffix, StringComparison.Ordinal);
+        var fromImage = Images.ImageTextStage.IsImageTextField(field.Name);
         var found = new List<(TextSpan Span, LinkUrl Url, bool IsTarget)>();
         foreach (var segment in field.Segments)
         {
@@ -79,9 +79,6 @@ public sealed class LinkRule : TextRule
             });
         }
     }
-
-    // Kept equal to ImageTextRule.FieldSuffix (the contract: OCR text arrives as "<image field>#text").
-    private const string ImageTextSuffix = "#text";
 
     private static bool IsLoopback(LinkUrl url) =>
         url.AsciiHost is "localhost" or "[::1]" or "::1"

@@ -1,5 +1,4 @@
 using Kusd.Moderation.Content;
-using Kusd.Moderation.Images;
 using Kusd.Moderation.Roster;
 using Kusd.Moderation.Tests.Images;
 
@@ -10,7 +9,7 @@ namespace Kusd.Moderation.Tests.Rules;
 /// tokenizer took a one-letter word ending in "s" for the possessive "'s" at index -1, so image-text failed with
 /// ArgumentOutOfRangeException and the photo became check/unavailable.
 /// </summary>
-public sealed class OcrTextCrashTests(ImageRulesFixture fixture) : IClassFixture<ImageRulesFixture>
+public sealed class OcrTextCrashTests(ImageEngineFixture fixture) : IClassFixture<ImageEngineFixture>
 {
     [Fact]
     public async Task APhotoWhoseTextIsALoneLetterSIsCheckedNotUnavailable()
@@ -18,7 +17,7 @@ public sealed class OcrTextCrashTests(ImageRulesFixture fixture) : IClassFixture
         using var canvas = new TextCanvas(600, 300);
         canvas.Draw("S", "S", 80, 200, 120);
         canvas.Draw("Room S", "Room S", 260, 200, 48);
-        var engine = new ModerationEngine([.. fixture.Set.Rules.Where(r => r is ImageTextRule)], new FixedRosterProvider(RosterSnapshot.Empty), new ModerationOptions());
+        var engine = fixture.Engine(_ => false, readText: true);
 
         var verdict = await engine.CheckAsync(new CheckRequest { Images = [new ContentImage("images[0]", "sign.png", canvas.Png())] });
 
