@@ -45,7 +45,7 @@ public static class Program
         if (args.Length >= 1 && args[0] == "real-content")
         {
             var dir = args.Length >= 2 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : null;
-            return RealContentEvaluation.Run(dir, Option(args, "--labels"), Option(args, "--unlabeled"), args.Contains("--list"));
+            return RealContentEvaluation.Run(dir, Option(args, "--labels"), Option(args, "--unlabeled"), args.Contains("--list"), args.Contains("--images"));
         }
 
         if (args.Length >= 2 && args[0] == "latency")
@@ -53,7 +53,7 @@ public static class Program
             return Latency(args[1]);
         }
 
-        Console.Error.WriteLine("usage: faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all] [--verbose] [--sizes] | detect IMAGE... [--detector D] | latency IMAGE | real-content [DIR] [--labels FILE] [--unlabeled FILE] [--list]");
+        Console.Error.WriteLine("usage: faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all] [--verbose] [--sizes] | detect IMAGE... [--detector D] | latency IMAGE | real-content [DIR] [--labels FILE] [--unlabeled FILE] [--list] [--images]");
         return ExitUsage;
     }
 

@@ -6,8 +6,9 @@ using Kusd.Moderation.Roster;
 namespace Kusd.Moderation.Evaluation;
 
 /// <summary>
-/// <c>real-content [DIR] [--labels FILE] [--unlabeled FILE] [--list]</c>: checks every published file (.md, .markdown, .html,
-/// .htm, .txt) of the real school websites that <c>RealContent/fetch.sh</c> brought into DIR (default
+/// <c>real-content [DIR] [--labels FILE] [--unlabeled FILE] [--list] [--images]</c>: checks every published file (.md,
+/// .markdown, .html, .htm, .txt; with --images also .jpg, .jpeg, .png, .gif, .webp, through every image checker) of the
+/// real school websites that <c>RealContent/fetch.sh</c> brought into DIR (default
 /// <c>artifacts/real-content</c>) with the text rules and no roster, as <c>kusd-moderate check .</c> does, and prints
 /// the precision of errors plus warnings per rule and per site against the hand labels in
 /// <c>RealContent/labels.tsv</c>. Findings without a label are listed (and written to --unlabeled as label lines
@@ -30,7 +31,9 @@ internal static class RealContentEvaluation
         [".txt"] = ContentFormat.PlainText,
     };
 
-    public static int Run(string? directory, string? labelsPath, string? unlabeledPath, bool list)
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
+
+    public static int Run(string? directory, string? labelsPath, string? unlabeledPath, bool list, bool images)
     {
         var root = FindRepositoryRoot();
         var dir = directory ?? Path.Combine(root, "artifacts", "real-content");
@@ -57,18 +60,23 @@ internal static class RealContentEvaluation
             }
 
             var options = new ModerationOptions { DistrictDomains = domains };
-            var engine = new ModerationEngine(DefaultRules.CreateTextRules(options), new FixedRosterProvider(RosterSnapshot.Empty), options);
+            using var host = ModerationEngineBuilder.Build(new ModerationSettings { Moderation = options }, new FixedRosterProvider(RosterSnapshot.Empty), withImages: images);
+            var engine = host.Engine;
             foreach (var path in Directory.EnumerateFiles(siteDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var relative = Path.GetRelativePath(siteDir, path).Replace('\\', '/');
-                if (relative.Split('/').Any(p => p.StartsWith('.')) || !Formats.TryGetValue(Path.GetExtension(path), out var format))
+                var isImage = images && ImageExtensions.Contains(Path.GetExtension(path));
+                if (relative.Split('/').Any(p => p.StartsWith('.')) || !(isImage || Formats.ContainsKey(Path.GetExtension(path))))
                 {
                     continue;
                 }
 
                 files++;
-                var text = File.ReadAllText(path, Encoding.UTF8);
-                var verdict = engine.CheckAsync(new CheckRequest { Fields = [new ContentField("body", text, format)] }).GetAwaiter().GetResult();
+                var text = isImage ? string.Empty : File.ReadAllText(path, Encoding.UTF8);
+                var request = isImage
+                    ? new CheckRequest { Images = [new ContentImage("image", Path.GetFileName(path), File.ReadAllBytes(path))] }
+                    : new CheckRequest { Fields = [new ContentField("body", text, Formats[Path.GetExtension(path)])] };
+                var verdict = engine.CheckAsync(request).GetAwaiter().GetResult();
                 foreach (var finding in verdict.Findings.Where(f => f.Severity is Severity.Error or Severity.Warning))
                 {
                     if (finding.RuleId == RuleIds.CheckUnavailable)
