@@ -68,5 +68,5 @@ internal sealed class SegmentNames
 
     /// <summary>"Mr. Nowak", "Principal Dan Ortiz", "teacher Karen Mueller": a title before a name means an adult.</summary>
     public bool TitleBefore(int first) =>
-        first > 0 && Tokens[first].GapBefore is NameGap.Space or NameGap.Period && PersonWords.Titles.Contains(Tokens[first - 1].Key);
+        first > 0 && Tokens[first].GapBefore is NameGap.Space or NameGap.Period && PersonDetector.IsTitle(Tokens[first - 1].Key);
 }

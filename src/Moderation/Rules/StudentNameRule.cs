@@ -185,7 +185,7 @@ public sealed class StudentNameRule : TextRule
 
     private static bool Surname(NameToken token) =>
         token.TitleCase && !token.Upper && token.Key.Length >= 2 && token.Key.All(char.IsLetter)
-        && !NameWords.NotSurnames.Contains(token.PossessiveKey ?? token.Key) && !PersonWords.Titles.Contains(token.Key);
+        && !NameWords.NotSurnames.Contains(token.PossessiveKey ?? token.Key) && !PersonDetector.IsTitle(token.Key);
 
     private static Finding Build(
         ParsedField field, SegmentNames names, int first, int last, int givenFirst, int givenLast, int familyFirst, bool possessive,
