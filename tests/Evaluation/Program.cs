@@ -30,6 +30,11 @@ public static class Program
             return FaceEvaluation.Run(args[1], Option(args, "--embedder") ?? "all", Option(args, "--detector") ?? "all", args.Contains("--verbose"), args.Contains("--sizes"));
         }
 
+        if (args.Length >= 2 && args[0] == "children")
+        {
+            return ChildrenEvaluation.Run(args[1], Option(args, "--cache") ?? "/work/cache/children/cache", args.Contains("--verbose"));
+        }
+
         if (args.Length >= 2 && args[0] == "detect")
         {
             var detector = Option(args, "--detector");

@@ -71,7 +71,7 @@ public sealed class FaceAnalyzerTests(FaceAnalyzerFixture fixture) : IClassFixtu
 
         var altered = Subject(stream.ToArray());
 
-        Assert.True(Similarity(original, altered) >= FaceMatchThresholds.Match, $"similarity {Similarity(original, altered):F3}");
+        Assert.True(OneStudentRosterScore(original, altered) >= FaceMatchThresholds.FusedMatch, $"similarity {Similarity(original, altered):F3}");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class FaceAnalyzerTests(FaceAnalyzerFixture fixture) : IClassFixtu
         var astronaut = Subject(Photos.Read("astronaut.png"));
         var hopper = Subject(Photos.Read("grace_hopper_512x512.jpg"));
 
-        Assert.True(Similarity(astronaut, hopper) < FaceMatchThresholds.Review, $"similarity {Similarity(astronaut, hopper):F3}");
+        Assert.True(OneStudentRosterScore(astronaut, hopper) < FaceMatchThresholds.FusedReview, $"similarity {Similarity(astronaut, hopper):F3}");
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public sealed class FaceAnalyzerTests(FaceAnalyzerFixture fixture) : IClassFixtu
         var analysis = _analyzer.Analyze(Photos.Read("astronaut.png"));
 
         Assert.All(["decode", "detect", "landmarks", "embed"], stage => Assert.True(analysis.TimingsMs.ContainsKey(stage), stage));
-        Assert.Matches("^fr_feature\\.onnx@[0-9a-f]{12}$", _analyzer.Models["face-embedder"]);
-        Assert.Matches("^arcface-512@[0-9a-f]{12}$", _analyzer.EmbedderId);
+        Assert.Matches("^fr_feature\\.onnx@[0-9a-f]{12}\\+dlib_resnet34_128\\.onnx@[0-9a-f]{12}$", _analyzer.Models["face-embedder"]);
+        Assert.Matches("^fused-640@arcface-512@[0-9a-f]{12}\\+dlib-128@[0-9a-f]{12}\\+flip\\+w0\\.207$", _analyzer.EmbedderId);
     }
 
     [Fact]
@@ -121,4 +121,7 @@ public sealed class FaceAnalyzerTests(FaceAnalyzerFixture fixture) : IClassFixtu
         public const string Name = "sample2.jpg";
         public const int Faces = 3;
     }
+
+    // The default (fused) embedder's centred score when the roster holds one student (FaceMatcher).
+    private static double OneStudentRosterScore(float[] a, float[] b) => Similarity(a, b) - FaceMatchThresholds.FusedCohortMean;
 }

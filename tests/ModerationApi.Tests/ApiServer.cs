@@ -27,11 +27,15 @@ public sealed class ApiServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ApiServer> StartAsync(string? dataDirectory = null, params string[] settings)
+    public static Task<ApiServer> StartAsync(string? dataDirectory = null, params string[] settings) =>
+        StartWithAsync(configure: null, dataDirectory, settings);
+
+    /// <param name="configure">Changes to the host before it is built (a log provider that captures, say).</param>
+    public static async Task<ApiServer> StartWithAsync(Action<WebApplicationBuilder>? configure, string? dataDirectory = null, params string[] settings)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "kusd-api-" + Guid.NewGuid().ToString("N"));
         string[] args = ["--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", dataDirectory, .. settings];
-        var app = ModerationApp.Create(args);
+        var app = ModerationApp.Create(args, configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ApiServer(app, dataDirectory, new Uri(address));

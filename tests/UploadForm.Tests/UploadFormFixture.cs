@@ -14,6 +14,12 @@ namespace Kusd.Moderation.UploadForm.Tests;
 /// The real API on a loopback port serving the page from src/ModerationApi/wwwroot, with a roster (an elementary
 /// student, a restricted student whose face is enrolled) and Debian's Chromium driven by Playwright.
 /// </summary>
+[CollectionDefinition(Name)]
+public sealed class UploadFormCollection : ICollectionFixture<UploadFormFixture>
+{
+    public const string Name = "upload form";
+}
+
 public sealed class UploadFormFixture : IAsyncLifetime
 {
     public const string RosterCsv = """
@@ -26,7 +32,7 @@ public sealed class UploadFormFixture : IAsyncLifetime
     private WebApplication? _app;
     private IPlaywright? _playwright;
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => TestSupport.RepositoryRoot.Path;
 
     public Uri Address { get; private set; } = null!;
 
@@ -50,13 +56,7 @@ public sealed class UploadFormFixture : IAsyncLifetime
         return Path.Combine(dir, name + ".png");
     }
 
-    public static byte[] Photo(string name)
-    {
-        var path = Path.Combine(RepoRoot, "tests", "data", "photos", name);
-        return File.Exists(path)
-            ? File.ReadAllBytes(path)
-            : throw new FileNotFoundException($"Test photo {name} is missing: run tests/data/fetch-photos.sh first.", path);
-    }
+    public static byte[] Photo(string name) => TestSupport.TestPhotos.Read(name);
 
     public async Task InitializeAsync()
     {
@@ -64,9 +64,11 @@ public sealed class UploadFormFixture : IAsyncLifetime
         // Small limits so the page meets a real 413 (astronaut.png is 790 KB) and a real 429 (a key used up on purpose).
         _app = ModerationApp.Create([
             "--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", DataDirectory, "--webroot", webRoot,
-            "--Limits:MaxImageBytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Moderation:Images:Limits:MaxBytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--RateLimits:PermitLimit", PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--RateLimits:WindowSeconds", "120",
+            // One image check at a time and none waiting: a second image check at once meets a real 503.
+            "--Limits:MaxConcurrentImageChecks", "1", "--Limits:MaxQueuedImageChecks", "0",
         ]);
         await _app.StartAsync();
         Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -112,9 +114,30 @@ public sealed class UploadFormFixture : IAsyncLifetime
         return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1000, int height = 900)
+    public async Task<(string Id, string Key)> CreateCheckKeyWithIdAsync(string name)
     {
-        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true });
+        using var admin = Client(AdminKey);
+        using var key = await admin.PostAsJsonAsync("/v1/keys", new { name, scopes = new[] { "check" } });
+        key.EnsureSuccessStatusCode();
+        var body = await key.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("info").GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
+    }
+
+    public async Task RevokeKeyAsync(string id)
+    {
+        using var admin = Client(AdminKey);
+        using var revoked = await admin.DeleteAsync(new Uri("/v1/keys/" + id, UriKind.Relative));
+        revoked.EnsureSuccessStatusCode();
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1000, int height = 900, bool dark = false)
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = width, Height = height },
+            AcceptDownloads = true,
+            ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
+        });
         return await context.NewPageAsync();
     }
 
@@ -140,18 +163,5 @@ public sealed class UploadFormFixture : IAsyncLifetime
         {
             // A file still held open by the database only leaves a temp folder behind.
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Kusd.Moderation.sln not found above the test folder.");
     }
 }

@@ -12,12 +12,34 @@ internal interface IFaceEmbedder : IDisposable
 
     int Size { get; }
 
-    /// <summary>Side of the aligned chip and the 5-point template it is aligned to.</summary>
-    int ChipSize { get; }
+    /// <summary>Turns the face into an embedding, taking the aligned chip(s) it needs from <paramref name="face"/>.</summary>
+    float[] Embed(AlignedFace face, CancellationToken cancellationToken);
+}
 
-    IReadOnlyList<PointF32> Template { get; }
+/// <summary>
+/// One face's landmarks on its image, and the aligned chips cut from them so far: each chip
+/// (template, size) is warped once however many embedders ask for it.
+/// </summary>
+internal sealed class AlignedFace(ImagePyramid pyramid, IReadOnlyList<PointF32> landmarks)
+{
+    private readonly List<(IReadOnlyList<PointF32> Template, int Size, byte[] Chip)> _chips = [];
 
-    float[] Embed(byte[] chip, CancellationToken cancellationToken);
+    public IReadOnlyList<PointF32> Landmarks => landmarks;
+
+    public byte[] Chip(IReadOnlyList<PointF32> template, int size)
+    {
+        foreach (var c in _chips)
+        {
+            if (ReferenceEquals(c.Template, template) && c.Size == size)
+            {
+                return c.Chip;
+            }
+        }
+
+        var chip = FaceAlignment.Warp(pyramid, landmarks, template, size);
+        _chips.Add((template, size, chip));
+        return chip;
+    }
 }
 
 /// <summary>fr_feature.onnx: 112x112 ArcFace-aligned RGB, (x-127)/128, 512-d, cosine.</summary>
@@ -38,11 +60,11 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder
 
     public int Size => 512;
 
-    public int ChipSize => Chip;
+    float[] IFaceEmbedder.Embed(AlignedFace face, CancellationToken cancellationToken) =>
+        Embed(face.Chip(FaceAlignment.ArcFace112, Chip), cancellationToken);
 
-    IReadOnlyList<PointF32> IFaceEmbedder.Template => FaceAlignment.ArcFace112;
-
-    float[] IFaceEmbedder.Embed(byte[] chip, CancellationToken cancellationToken) =>
+    /// <summary>Embeds a 112x112 RGB chip aligned to <see cref="FaceAlignment.ArcFace112"/>.</summary>
+    internal float[] Embed(byte[] chip, CancellationToken cancellationToken) =>
         Embeddings.Normalize(_model.Run(Embeddings.ToNchw(chip, Chip, 127f, 128f), cancellationToken)[0]);
 
     public void Dispose() => _model.Dispose();
@@ -54,10 +76,18 @@ public sealed class DlibEmbedder : IFaceEmbedder
     public const string FileName = "dlib_resnet34_128.onnx";
     private const int Chip = 150;
     private readonly OnnxModel _model;
+    private readonly IReadOnlyList<PointF32> _template;
 
     public DlibEmbedder(string path, OnnxRuntimeOptions options, InferenceGate gate)
+        : this(path, options, gate, FaceAlignment.Dlib150)
+    {
+    }
+
+    /// <summary>With another 5-point template for the 150 px chip (evaluation of alignments).</summary>
+    internal DlibEmbedder(string path, OnnxRuntimeOptions options, InferenceGate gate, IReadOnlyList<PointF32> template)
     {
         _model = new OnnxModel(path, options, gate, "input", [1, 3, Chip, Chip], ("output", [1, 128]));
+        _template = template;
     }
 
     public string Version => _model.Version;
@@ -66,11 +96,11 @@ public sealed class DlibEmbedder : IFaceEmbedder
 
     public int Size => 128;
 
-    public int ChipSize => Chip;
+    float[] IFaceEmbedder.Embed(AlignedFace face, CancellationToken cancellationToken) =>
+        Embed(face.Chip(_template, Chip), cancellationToken);
 
-    IReadOnlyList<PointF32> IFaceEmbedder.Template => FaceAlignment.Dlib150;
-
-    float[] IFaceEmbedder.Embed(byte[] chip, CancellationToken cancellationToken) =>
+    /// <summary>Embeds a 150x150 RGB chip aligned to the dlib template.</summary>
+    internal float[] Embed(byte[] chip, CancellationToken cancellationToken) =>
         Embeddings.Normalize(_model.Run(Embeddings.ToNchw(chip, Chip, 0f, 1f), cancellationToken)[0]);
 
     public void Dispose() => _model.Dispose();
@@ -78,6 +108,21 @@ public sealed class DlibEmbedder : IFaceEmbedder
 
 internal static class Embeddings
 {
+    /// <summary>Mirror image of a size x size RGB chip: a free second look at the same face (test-time flip).</summary>
+    public static byte[] Flip(byte[] chip, int size)
+    {
+        var flipped = new byte[chip.Length];
+        for (var y = 0; y < size; y++)
+        {
+            for (var x = 0; x < size; x++)
+            {
+                Array.Copy(chip, ((y * size) + x) * 3, flipped, ((y * size) + (size - 1 - x)) * 3, 3);
+            }
+        }
+
+        return flipped;
+    }
+
     public static float[] ToNchw(byte[] chip, int size, float mean, float std)
     {
         var plane = size * size;

@@ -61,6 +61,24 @@ public sealed class EmbeddingIndex
         return (bestIndex, best);
     }
 
+    /// <summary>The dot product of <paramref name="probe"/> with every row, in row order.</summary>
+    public float[] Scores(ReadOnlySpan<float> probe)
+    {
+        if (probe.Length != Dimension)
+        {
+            throw new ArgumentException($"The probe has {probe.Length} values, not {Dimension}.", nameof(probe));
+        }
+
+        var scores = new float[Count];
+        var matrix = _matrix.AsSpan();
+        for (var row = 0; row < Count; row++)
+        {
+            scores[row] = Dot(matrix.Slice(row * Dimension, Dimension), probe);
+        }
+
+        return scores;
+    }
+
     /// <summary>Dot product with SIMD; both spans have the same length.</summary>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -21,7 +21,6 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
     private readonly BlazeFaceDetector? _blazeFace;
     private readonly FaceLandmarker _landmarker;
     private readonly IFaceEmbedder _embedder;
-    private readonly IReadOnlyList<PointF32> _template;
 
     private readonly bool _ownsGate;
 
@@ -44,9 +43,16 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
             }
 
             _landmarker = Track(new FaceLandmarker(Path.Combine(dir, FaceLandmarker.FileName), runtime, _gate));
-            _embedder = _options.Embedder == FaceEmbedderKind.Dlib
-                ? Track(new DlibEmbedder(Path.Combine(dir, DlibEmbedder.FileName), runtime, _gate))
-                : Track(new ArcFaceEmbedder(Path.Combine(dir, ArcFaceEmbedder.FileName), runtime, _gate));
+            _embedder = _options.Embedder switch
+            {
+                FaceEmbedderKind.Dlib => Track(new DlibEmbedder(
+                    Path.Combine(dir, DlibEmbedder.FileName),
+                    runtime,
+                    _gate,
+                    _options.DlibWithArcFaceTemplate ? FaceAlignment.ArcFace112.Select(p => new PointF32(p.X * 150f / 112f, p.Y * 150f / 112f)).ToArray() : FaceAlignment.Dlib150)),
+                FaceEmbedderKind.Fused => Track(new FusedEmbedder(Path.Combine(dir, ArcFaceEmbedder.FileName), Path.Combine(dir, DlibEmbedder.FileName), runtime, _gate)),
+                _ => Track(new ArcFaceEmbedder(Path.Combine(dir, ArcFaceEmbedder.FileName), runtime, _gate)),
+            };
         }
         catch
         {
@@ -59,9 +65,6 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
             throw;
         }
 
-        _template = _options.DlibWithArcFaceTemplate && _embedder.ChipSize != 112
-            ? FaceAlignment.ArcFace112.Select(p => new PointF32(p.X * _embedder.ChipSize / 112f, p.Y * _embedder.ChipSize / 112f)).ToArray()
-            : _embedder.Template;
         var models = new Dictionary<string, string>
         {
             ["face-detector"] = _ultraFace.Version,
@@ -122,13 +125,13 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var five = landmarks[i];
-            var qualityChip = FaceAlignment.Warp(pyramid, five, FaceAlignment.ArcFace112, 112);
+            var aligned = new AlignedFace(pyramid, five);
+            var qualityChip = aligned.Chip(FaceAlignment.ArcFace112, 112);
             var quality = FaceQualityEstimator.Estimate(faces[i].Box, five, qualityChip, 112, _options);
             float[]? embedding = null;
             if (quality.IsRecognizable)
             {
-                var chip = _embedder.ChipSize == 112 ? qualityChip : FaceAlignment.Warp(pyramid, five, _template, _embedder.ChipSize);
-                embedding = _embedder.Embed(chip, cancellationToken);
+                embedding = _embedder.Embed(aligned, cancellationToken);
             }
 
             results.Add(new DetectedFace(faces[i].Box, faces[i].Score, five, quality, embedding));

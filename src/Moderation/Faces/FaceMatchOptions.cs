@@ -3,13 +3,16 @@ using Kusd.Moderation.Models.Faces;
 
 namespace Kusd.Moderation.Faces;
 
-/// <summary>Thresholds of the face rule. Similarities are cosine similarities of L2-normalised embeddings.</summary>
+/// <summary>
+/// Thresholds of the face rule. They apply to the embedder's score (<see cref="FaceScoring"/>): a
+/// cosine similarity for ArcFace and dlib, a cohort-centred fused similarity for the default.
+/// </summary>
 public sealed class FaceMatchOptions : IValidatableObject
 {
     public const string SectionName = "FaceMatching";
 
     /// <summary>
-    /// At or above this similarity a face is a restricted student's: <c>media-restriction/face</c> error.
+    /// At or above this score a face is a restricted student's: <c>media-restriction/face</c> error.
     /// Unset: the value measured for the configured embedder, with its evidence, in <see cref="FaceMatchThresholds"/>.
     /// </summary>
     [Range(-1.0, 1.0)]
@@ -23,10 +26,10 @@ public sealed class FaceMatchOptions : IValidatableObject
     public double? ReviewThreshold { get; set; }
 
     /// <summary>The thresholds to use with <paramref name="embedder"/>: configured values win over measured ones.</summary>
-    public (double Match, double Review) Resolve(FaceEmbedderKind embedder)
+    public FaceThresholdSet Resolve(FaceEmbedderKind embedder)
     {
         var measured = FaceMatchThresholds.For(embedder);
-        return (MatchThreshold ?? measured.Match, ReviewThreshold ?? measured.Review);
+        return measured with { Match = MatchThreshold ?? measured.Match, Review = ReviewThreshold ?? measured.Review };
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

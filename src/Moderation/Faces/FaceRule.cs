@@ -15,15 +15,15 @@ public sealed class FaceRule : IImageRule
 {
     private readonly IFaceAnalyzer _analyzer;
     private readonly IFaceTemplateProvider _templates;
-    private readonly double _match;
-    private readonly double _review;
+    private readonly FaceMatcher _matcher;
 
-    public FaceRule(IFaceAnalyzer analyzer, IFaceTemplateProvider templates, FaceMatchOptions options, FaceEmbedderKind embedder = FaceEmbedderKind.ArcFace)
+    /// <param name="embedder">Whose measured thresholds apply; null: the analyzer's own embedder.</param>
+    public FaceRule(IFaceAnalyzer analyzer, IFaceTemplateProvider templates, FaceMatchOptions options, FaceEmbedderKind? embedder = null)
     {
         _analyzer = analyzer ?? throw new ArgumentNullException(nameof(analyzer));
         _templates = templates ?? throw new ArgumentNullException(nameof(templates));
         ArgumentNullException.ThrowIfNull(options);
-        (_match, _review) = options.Resolve(embedder);
+        _matcher = new FaceMatcher(options.Resolve(embedder ?? FaceMatchThresholds.KindOf(analyzer.EmbedderId)));
     }
 
     public string Name => "faces";
@@ -67,11 +67,12 @@ public sealed class FaceRule : IImageRule
                 continue;
             }
 
-            var (index, similarity) = templates.Index.Best(face.Embedding);
-            if (similarity >= _review)
+            var result = _matcher.Match(face.Embedding, templates);
+            if (result.Decision != FaceDecision.None)
             {
-                var isMatch = similarity >= _match;
-                matches.Add(new FaceMatch(image.Source.Field, region, templates.PersonIds[index], similarity));
+                var isMatch = result.Decision == FaceDecision.Match;
+                var similarity = result.Similarity;
+                matches.Add(new FaceMatch(image.Source.Field, region, result.PersonId!, similarity));
                 findings.Add(new Finding
                 {
                     RuleId = RuleIds.MediaRestrictionFace,

@@ -11,11 +11,13 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyStore keys)
+    ApiKeyStore keys,
+    FailedAuthLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string ScopeClaim = "scope";
+    private const string BlockedItem = "kusd.auth.retryAfter";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -31,9 +33,17 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        var address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (failures.RetryAfterSeconds(address) is { } retryAfter)
+        {
+            Context.Items[BlockedItem] = retryAfter;
+            return Task.FromResult(AuthenticateResult.Fail("Too many wrong keys from this address."));
+        }
+
         var key = keys.Verify(presented);
         if (key is null)
         {
+            failures.RecordFailure(address);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid or has been revoked."));
         }
 
@@ -45,6 +55,14 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[BlockedItem] is int retryAfter)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteProblemAsync(StatusCodes.Status429TooManyRequests, "Too many wrong keys", "This address sent too many wrong API keys; wait for the Retry-After seconds.");
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await WriteProblemAsync(StatusCodes.Status401Unauthorized, "API key required", "Send an API key as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'.");
@@ -72,6 +90,7 @@ public static class AccessExtensions
     public static IServiceCollection AddApiKeys(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<FailedAuthLimiter>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
@@ -114,9 +133,17 @@ public sealed class FirstStartAdminKey(ApiKeyStore keys, IOptions<PersistenceOpt
             writer.WriteLine(key);
         }
 
-        // Shown once, deliberately on the console and not in the structured logs.
-        Console.WriteLine($"Created the first admin API key (shown once; also saved to {path}):");
-        Console.WriteLine($"  {key}");
+        // Shown once, on a terminal only and never in the structured logs: a captured stdout (a service
+        // manager, a container log) would keep the key, so there only the file's place is printed.
+        if (Console.IsOutputRedirected)
+        {
+            Console.WriteLine($"Created the first admin API key; it is in {path} (readable only by this user).");
+        }
+        else
+        {
+            Console.WriteLine($"Created the first admin API key (shown once; also saved to {path}):");
+            Console.WriteLine($"  {key}");
+        }
         return Task.CompletedTask;
     }
 

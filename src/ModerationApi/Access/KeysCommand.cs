@@ -33,8 +33,17 @@ public static class KeysCommand
             .AddEnvironmentVariables()
             .AddInMemoryCollection(StorageSettings(rest))
             .Build();
+        try
+        {
+            Infrastructure.DataLocation.Prepare(configuration);
+        }
+        catch (Infrastructure.DataLocationException e)
+        {
+            await stderr.WriteLineAsync(e.Message);
+            return 2;
+        }
+
         var persistence = configuration.GetSection(PersistenceOptions.SectionName).Get<PersistenceOptions>() ?? new PersistenceOptions();
-        Directory.CreateDirectory(persistence.DataDirectory);
         var database = string.IsNullOrWhiteSpace(persistence.PostgresConnectionString)
             ? Database.Sqlite(Path.Combine(persistence.DataDirectory, "moderation.db"))
             : Database.PostgreSql(persistence.PostgresConnectionString);

@@ -75,7 +75,7 @@ public sealed class CheckService(
                 CreatedUtc = DateTimeOffset.UtcNow,
                 Decision = verdict.Decision,
                 Channel = WireNames.Of(request.Channel),
-                Findings = [.. verdict.Findings.Select(f => f with { Evidence = null, Fix = null })],
+                Findings = [.. verdict.Findings.Select(f => f with { Evidence = null, Fix = null, Target = AuditTarget(f.Target) })],
                 ContentSha256 = ContentHashes(request),
                 Models = verdict.Models,
                 Timings = verdict.Timings,
@@ -113,15 +113,30 @@ public sealed class CheckService(
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in request.Fields)
         {
-            hashes[field.Name] = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(field.Text)));
+            hashes[AuditField(field.Name)] = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(field.Text)));
         }
 
         foreach (var image in request.Images)
         {
-            hashes[image.Field] = Convert.ToHexStringLower(SHA256.HashData(image.Data.Span));
+            hashes[AuditField(image.Field)] = Convert.ToHexStringLower(SHA256.HashData(image.Data.Span));
         }
 
         return hashes;
+    }
+
+    // File names ("Xavier_Pemberton_grade2.jpg") and free-form field names are content: the audit keeps
+    // the usual field names and images[N], and a hash of anything else, so records still line up.
+    private static readonly System.Buffers.SearchValues<string> UsualFields = System.Buffers.SearchValues.Create(
+        ["title", "body", "content", "excerpt", "caption", "description", "summary", "alt", "text", "message"], StringComparison.OrdinalIgnoreCase);
+
+    private static FindingTarget AuditTarget(FindingTarget target) => target with { Field = AuditField(target.Field), Name = null };
+
+    private static string AuditField(string field)
+    {
+        var bare = field.EndsWith(Images.ImageTextStage.FieldSuffix, StringComparison.Ordinal) ? field[..^Images.ImageTextStage.FieldSuffix.Length] : field;
+        var usual = UsualFields.Contains(bare)
+            || System.Text.RegularExpressions.Regex.IsMatch(bare, @"^images\[\d{1,3}\](@\d{1,4})?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+        return usual ? field : "field-" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(field)))[..12];
     }
 
     private sealed class NoLease : IDisposable

@@ -18,7 +18,17 @@ public static class DocsAndHealth
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/docs", options => options.WithTitle("Kusd.Moderation API")).AllowAnonymous();
+        // The reference page runs on a district network, often offline: the bundle is served from the package
+        // (its default), the CDN fonts are off, and the buttons that reach Scalar's cloud (the AI agent, MCP,
+        // "Generate SDK" and "Deploy" in the developer toolbar, telemetry) are gone.
+        app.MapScalarApiReference("/docs", options => options
+                .WithTitle("Kusd.Moderation API")
+                .DisableDefaultFonts()
+                .DisableAgent()
+                .DisableMcp()
+                .DisableTelemetry()
+                .HideDeveloperTools())
+            .AllowAnonymous();
         return app;
     }
 
@@ -69,10 +79,13 @@ public static class StartupBanner
     public static void Print(WebApplication app)
     {
         var address = app.Urls.FirstOrDefault() ?? "http://localhost:5000";
-        var data = app.Configuration["Storage:DataDirectory"] ?? "data";
+        var data = app.Configuration[DataLocation.DataDirectoryKey] ?? DataLocation.Default;
         Console.WriteLine($"Kusd.Moderation API listening on {string.Join(", ", app.Urls)}");
-        Console.WriteLine($"  upload form:  {address}/");
+        Console.WriteLine(app.Environment.WebRootFileProvider.GetFileInfo("index.html").Exists
+            ? $"  upload form:  {address}/"
+            : $"  upload form:  missing (no index.html in {app.Environment.WebRootPath ?? "the web root"})");
         Console.WriteLine($"  API docs:     {address}/docs   (OpenAPI: {address}/openapi/v1.json)");
-        Console.WriteLine($"  admin key:    {Path.GetFullPath(Path.Combine(data, Access.FirstStartAdminKey.FileName))} (written on first start)");
+        Console.WriteLine($"  data folder:  {data}");
+        Console.WriteLine($"  admin key:    {Path.Combine(data, Access.FirstStartAdminKey.FileName)} (written on first start)");
     }
 }

@@ -4,8 +4,23 @@ namespace Kusd.Moderation.Api.Infrastructure;
 
 public static class LimitsExtensions
 {
+    /// <summary>Settings that moved to the engine's one set of limits; an old name must not be ignored in silence.</summary>
+    private static readonly (string Old, string New)[] Moved =
+    [
+        ("Limits:MaxImageBytes", "Moderation:Images:Limits:MaxBytes"),
+        ("Limits:MaxFieldLength", "Moderation:MaxFieldLength"),
+    ];
+
     public static WebApplicationBuilder AddLimits(this WebApplicationBuilder builder)
     {
+        foreach (var (old, now) in Moved)
+        {
+            if (builder.Configuration[old] is not null)
+            {
+                throw new InvalidOperationException($"The setting {old} is now {now} (one limit for the API, the CLI and the form); rename it.");
+            }
+        }
+
         builder.Services.AddOptions<ApiLimitsOptions>()
             .BindConfiguration(ApiLimitsOptions.SectionName)
             .ValidateDataAnnotations()
@@ -40,6 +55,7 @@ public sealed class InferenceQueue : IDisposable
 {
     private readonly SemaphoreSlim _running;
     private readonly int _maxWaiting;
+    private readonly int _maxRunning;
     private int _waiting;
 
     public InferenceQueue(IOptions<ApiLimitsOptions> options)
@@ -47,7 +63,11 @@ public sealed class InferenceQueue : IDisposable
         var limits = options.Value;
         _running = new SemaphoreSlim(limits.MaxConcurrentImageChecks, limits.MaxConcurrentImageChecks);
         _maxWaiting = limits.MaxQueuedImageChecks;
+        _maxRunning = limits.MaxConcurrentImageChecks;
     }
+
+    /// <summary>Image checks running or waiting, for the operator's dashboard.</summary>
+    public int InFlight => Volatile.Read(ref _waiting) + (_maxRunning - _running.CurrentCount);
 
     /// <summary>A lease to run, or null when the queue is full.</summary>
     public async Task<IDisposable?> TryEnterAsync(CancellationToken cancellationToken)

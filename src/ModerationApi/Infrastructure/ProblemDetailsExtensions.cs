@@ -22,6 +22,13 @@ public static class ProblemDetailsExtensions
             {
                 var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
                 var (status, title, detail) = Describe(exception);
+                if (status < StatusCodes.Status500InternalServerError)
+                {
+                    // A client's mistake: one line, no stack trace, no source paths.
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Kusd.Moderation.Requests")
+                        .LogInformation("Rejected {Method} {Path}: {Status} {Title}", context.Request.Method, context.Request.Path, status, title);
+                }
+
                 context.Response.StatusCode = status;
                 var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
                 await problems.WriteAsync(new ProblemDetailsContext
@@ -37,6 +44,8 @@ public static class ProblemDetailsExtensions
 
     public static int StatusFor(Exception exception) => Describe(exception).Status;
 
+    private static bool IsAborted(Exception ex) => ex is Microsoft.AspNetCore.Connections.ConnectionResetException;
+
     // Messages never repeat submitted content: they name the limit or the part that is wrong.
     private static (int Status, string Title, string Detail) Describe(Exception? exception) => exception switch
     {
@@ -47,6 +56,7 @@ public static class ProblemDetailsExtensions
         BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read: check its content type and body."),
         JsonException => (StatusCodes.Status400BadRequest, "Malformed JSON", "The request body is not valid JSON for this endpoint, or it is nested too deeply."),
         InvalidDataException => (StatusCodes.Status400BadRequest, "Malformed form", "The multipart form could not be read."),
+        IOException when !IsAborted(exception) => (StatusCodes.Status400BadRequest, "Malformed body", "The request body ended early or could not be read (an unterminated multipart body, say)."),
         OperationCanceledException => (StatusCodes.Status503ServiceUnavailable, "Cancelled", "The request was cancelled before it finished."),
         _ => (StatusCodes.Status500InternalServerError, "Internal error", "The server failed; the error is logged with the trace id."),
     };

@@ -7,8 +7,8 @@ public sealed class PersistenceOptions
 {
     public const string SectionName = "Storage";
 
-    /// <summary>Folder of the SQLite database, the template key and the first admin key; created on first start.</summary>
-    public string DataDirectory { get; set; } = "data";
+    /// <summary>Folder of the SQLite database, the template key and the first admin key; created on first start (see <see cref="Infrastructure.DataLocation"/>).</summary>
+    public string DataDirectory { get; set; } = Infrastructure.DataLocation.Default;
 
     /// <summary>When set (Npgsql syntax), PostgreSQL is used instead of the SQLite file.</summary>
     public string? PostgresConnectionString { get; set; }
@@ -25,7 +25,7 @@ public static class PersistenceExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PersistenceOptions>>().Value;
-            Directory.CreateDirectory(options.DataDirectory);
+            Database.CreatePrivateDirectory(options.DataDirectory);
             var database = string.IsNullOrWhiteSpace(options.PostgresConnectionString)
                 ? Database.Sqlite(Path.Combine(options.DataDirectory, "moderation.db"))
                 : Database.PostgreSql(options.PostgresConnectionString);

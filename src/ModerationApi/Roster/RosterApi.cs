@@ -62,7 +62,7 @@ public static class RosterApi
         return TypedResults.Ok<IReadOnlyList<PersonDto>>([.. people.Select(ToDto)]);
     }
 
-    public static Results<Ok<PersonDto>, NotFound<ProblemDetails>> GetPerson(string id, RosterDatabase roster)
+    public static Results<Ok<PersonDto>, ProblemHttpResult> GetPerson(string id, RosterDatabase roster)
     {
         var person = roster.FindPerson(id);
         return person is null ? NotFoundPerson() : TypedResults.Ok(ToDto(person));
@@ -142,7 +142,7 @@ public static class RosterApi
         return TypedResults.Ok(ToDto(person));
     }
 
-    public static Results<NoContent, NotFound<ProblemDetails>> DeletePerson(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
+    public static Results<NoContent, ProblemHttpResult> DeletePerson(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
     {
         if (!roster.DeletePerson(id))
         {
@@ -154,7 +154,7 @@ public static class RosterApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Ok<RosterStatus>, ProblemHttpResult>> Import(HttpRequest request, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, ModerationOptions options, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RosterStatus>, ProblemHttpResult>> Import(HttpRequest request, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, ModerationOptions options, EngineHost engine, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         if (request.HasFormContentType)
@@ -195,10 +195,11 @@ public static class RosterApi
         {
             audit.RecordRosterChange(user.KeyId(), "person.mediaRestriction.lifted", lifted.Id, detail: "mediaRestriction true -> false (import)");
         }
-        return TypedResults.Ok(roster.GetStatus());
+
+        return TypedResults.Ok(roster.GetStatus(engine.Faces?.EmbedderId));
     }
 
-    public static async Task<Results<Ok<EnrollmentResult>, NotFound<ProblemDetails>, ProblemHttpResult>> Enroll(
+    public static async Task<Results<Ok<EnrollmentResult>, ProblemHttpResult>> Enroll(
         string id, HttpRequest request, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (roster.FindPerson(id) is null)
@@ -240,7 +241,7 @@ public static class RosterApi
         return TypedResults.Ok(result);
     }
 
-    public static Results<NoContent, NotFound<ProblemDetails>> DeleteFaces(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
+    public static Results<NoContent, ProblemHttpResult> DeleteFaces(string id, RosterDatabase roster, CheckStore audit, ClaimsPrincipal user)
     {
         if (roster.FindPerson(id) is null)
         {
@@ -252,10 +253,11 @@ public static class RosterApi
         return TypedResults.NoContent();
     }
 
-    public static Ok<RosterStatus> Status(RosterDatabase roster) => TypedResults.Ok(roster.GetStatus());
+    public static Ok<RosterStatus> Status(RosterDatabase roster, EngineHost engine) => TypedResults.Ok(roster.GetStatus(engine.Faces?.EmbedderId));
 
-    private static NotFound<ProblemDetails> NotFoundPerson() =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "No such person", Detail = "No person with that id is on the roster." });
+    // application/problem+json like every other error, never a bare application/json body.
+    private static ProblemHttpResult NotFoundPerson() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such person", detail: "No person with that id is on the roster.");
 
     private static PersonDto ToDto(Person p) => new(
         p.Id,

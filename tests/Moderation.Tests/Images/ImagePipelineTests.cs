@@ -1,4 +1,5 @@
 using Kusd.Moderation.Content;
+using Kusd.Moderation.Faces;
 using Kusd.Moderation.Images;
 using Kusd.Moderation.Models.Images;
 using Kusd.Moderation.Roster;
@@ -72,10 +73,10 @@ public sealed class ImagePipelineTests(ImageEngineFixture fixture) : IClassFixtu
     {
         var hopper = Photos.Read("grace_hopper_512x512.jpg");
         var enrolled = Assert.Single(fixture.Faces.Analyze(hopper).Faces);
-        fixture.Templates.Set = new Faces.FaceTemplateSet(fixture.Faces.EmbedderId, fixture.Faces.EmbeddingSize, ["S1003"], [enrolled.Embedding!]);
+        fixture.Templates.Set = new FaceTemplateSet(fixture.Faces.EmbedderId, fixture.Faces.EmbeddingSize, ["S1003"], [enrolled.Embedding!]);
         var animation = TwoFrames(hopper, format);
 
-        var verdict = await fixture.Engine(r => r is Faces.FaceRule).CheckAsync(new CheckRequest
+        var verdict = await fixture.Engine(r => r is FaceRule).CheckAsync(new CheckRequest
         {
             Images = [new ContentImage("images[0]", "anim." + format, animation)],
             ReturnSanitizedImages = true,
