@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Kusd.Moderation.Content;
+using Kusd.Moderation.Links;
 using Kusd.Moderation.Roster;
 
 namespace Kusd.Moderation.Evaluation;
@@ -17,8 +18,8 @@ namespace Kusd.Moderation.Evaluation;
 /// <remarks>
 /// A label line is <c>site, path, rule, evidence, label</c> separated by tabs; label is <c>right</c> (the finding
 /// is one a Web Specialist would act on) or <c>wrong</c>. One label covers every finding of that rule with that
-/// evidence in that file. Each site's own domain (sites.tsv) is configured as the district's domain, as a district
-/// configures its own.
+/// evidence in that file. The settings are the defaults plus the site's own domain read from its repository
+/// (<see cref="SiteDomains"/>), exactly as the CLI runs <c>check .</c>.
 /// </remarks>
 internal static class RealContentEvaluation
 {
@@ -52,15 +53,11 @@ internal static class RealContentEvaluation
         foreach (var siteDir in sites)
         {
             var site = Path.GetFileName(siteDir);
-            var domainFile = Path.Combine(siteDir, ".domain");
-            var domains = new List<string> { "kusd.edu" };
-            if (File.Exists(domainFile))
-            {
-                domains.Add(File.ReadAllText(domainFile).Trim());
-            }
-
-            var options = new ModerationOptions { DistrictDomains = domains };
-            using var host = ModerationEngineBuilder.Build(new ModerationSettings { Moderation = options }, new FixedRosterProvider(RosterSnapshot.Empty), withImages: images);
+            // As `kusd-moderate check .` in the site's folder: default settings, and the site's own domain as the
+            // repository says (CNAME, _config.yml url, Hugo baseURL, CMS site_url).
+            var settings = SiteDomains.WithSiteDomains(new ModerationSettings(), [siteDir]);
+            Console.Error.WriteLine($"{site}: own domains {string.Join(", ", settings.Moderation.DistrictDomains.Skip(1))}");
+            using var host = ModerationEngineBuilder.Build(settings, new FixedRosterProvider(RosterSnapshot.Empty), withImages: images);
             var engine = host.Engine;
             foreach (var path in Directory.EnumerateFiles(siteDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {

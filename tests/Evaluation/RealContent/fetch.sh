@@ -3,7 +3,8 @@
 # (ignored by git: third-party content never enters this repository).
 # Uses a read-only mirror under /work/.mirror/<owner>+<name>/repo when one is there; otherwise clones the public
 # repository (git and network access to GitHub needed). Only the published file kinds are kept: .md, .markdown,
-# .html, .htm, .txt, and the images (.jpg, .jpeg, .png, .gif, .webp) for `real-content --images`.
+# .html, .htm, .txt, the images (.jpg, .jpeg, .png, .gif, .webp) for `real-content --images`, and the settings
+# that say where a site is published (CNAME, *.toml, *.yml, package.json), which the CLI reads as `check .` does.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -12,7 +13,7 @@ mkdir -p "$out"
 grep -v '^#' "$here/sites.tsv" | while IFS=$'\t' read -r site repo commit domain _; do
   [ -n "$site" ] || continue
   dest="$out/$site"
-  if [ -f "$dest/.commit" ] && [ "$(cat "$dest/.commit")" = "$commit:2" ]; then
+  if [ -f "$dest/.commit" ] && [ "$(cat "$dest/.commit")" = "$commit:3" ]; then
     echo "$site: already at $commit"
     continue
   fi
@@ -29,13 +30,12 @@ grep -v '^#' "$here/sites.tsv" | while IFS=$'\t' read -r site repo commit domain
   mkdir -p "$dest"
   # List the published files at the commit and write each one out (no checkout, no hooks, nothing run).
   git --git-dir="$gitdir" ls-tree -r -z --name-only "$commit" \
-    | grep -zEi '\.(md|markdown|html?|txt|jpe?g|png|gif|webp)$' \
+    | grep -zEi '(\.(md|markdown|html?|txt|jpe?g|png|gif|webp|toml|ya?ml)|(^|/)(CNAME|package\.json))$' \
     | while IFS= read -r -d '' path; do
         mkdir -p "$dest/$(dirname "$path")"
         git --git-dir="$gitdir" show "$commit:$path" > "$dest/$path" || rm -f "$dest/$path"
       done
-  echo "$commit:2" > "$dest/.commit"
-  echo "$domain" > "$dest/.domain"
+  echo "$commit:3" > "$dest/.commit"
   rm -rf "$tmp"
   echo "$site: $(find "$dest" -type f ! -name '.*' | wc -l) files from $repo at ${commit:0:12}"
 done
