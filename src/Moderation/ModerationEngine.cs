@@ -233,7 +233,7 @@ public sealed class ModerationEngine
 
         // The boundary: every header is inspected before any model runs.
         var watch = Stopwatch.StartNew();
-        var headers = request.Images.Select(i => pipeline.Intake.Inspect(i.Data)).ToList();
+        var headers = request.Images.Select(i => Refusing(i, () => pipeline.Intake.Inspect(i.Data))).ToList();
         run.Time("inspect", watch.Elapsed.TotalMilliseconds);
 
         // One image at a time: its pixels are the only decoded copy in memory for this check.
@@ -241,7 +241,7 @@ public sealed class ModerationEngine
         {
             watch.Restart();
             using var image = await Task.Run(
-                () => new DecodedImage(request.Images[i], headers[i], pipeline.Intake.Decode(request.Images[i].Data, headers[i], cancellationToken)),
+                () => new DecodedImage(request.Images[i], headers[i], Refusing(request.Images[i], () => pipeline.Intake.Decode(request.Images[i].Data, headers[i], cancellationToken))),
                 cancellationToken).ConfigureAwait(false);
             run.Time("decode", watch.Elapsed.TotalMilliseconds);
 
@@ -370,6 +370,19 @@ public sealed class ModerationEngine
             }
 
             run.Time(name, watch.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>Names the image a refusal is about, so the caller knows which of its files to fix.</summary>
+    private static T Refusing<T>(ContentImage image, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ImageRejectedException ex) when (ex.Field is null)
+        {
+            throw new ImageRejectedException(ex.Reason, ex.Message, ex) { Field = image.Field };
         }
     }
 

@@ -54,5 +54,6 @@ public sealed class CatalogApiTests(ApiServerFixture fixture) : IClassFixture<Ap
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(RuleIds.CheckUnavailable, problem.RootElement.GetProperty("ruleId").GetString());
+        Assert.Equal("images[0]", problem.RootElement.GetProperty("image").GetString());
     }
 }

@@ -105,14 +105,13 @@ internal static class PyramidDetection
 
     public static float IoU(BoxF a, BoxF b)
     {
-        var x1 = Math.Max(a.X, b.X);
-        var y1 = Math.Max(a.Y, b.Y);
-        var x2 = Math.Min(a.Right, b.Right);
-        var y2 = Math.Min(a.Bottom, b.Bottom);
-        var inter = Math.Max(0, x2 - x1) * Math.Max(0, y2 - y1);
+        var inter = Intersection(a, b);
         var union = a.Area + b.Area - inter;
         return union > 0 ? inter / union : 0;
     }
+
+    private static float Intersection(BoxF a, BoxF b) =>
+        Math.Max(0, Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X)) * Math.Max(0, Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y));
 
     /// <summary>Greedy NMS; also drops a box mostly inside a higher-scoring one (a face part found at a finer scale).</summary>
     public static List<FaceCandidate> Suppress(IEnumerable<FaceCandidate> candidates, float iouThreshold)
@@ -129,13 +128,5 @@ internal static class PyramidDetection
         return kept;
     }
 
-    private static float Containment(BoxF inner, BoxF outer)
-    {
-        var x1 = Math.Max(inner.X, outer.X);
-        var y1 = Math.Max(inner.Y, outer.Y);
-        var x2 = Math.Min(inner.Right, outer.Right);
-        var y2 = Math.Min(inner.Bottom, outer.Bottom);
-        var inter = Math.Max(0, x2 - x1) * Math.Max(0, y2 - y1);
-        return inner.Area > 0 ? inter / inner.Area : 0;
-    }
+    private static float Containment(BoxF inner, BoxF outer) => inner.Area > 0 ? Intersection(inner, outer) / inner.Area : 0;
 }

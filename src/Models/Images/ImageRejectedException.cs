@@ -36,4 +36,7 @@ public sealed class ImageRejectedException : Exception
     }
 
     public ImageRejection Reason { get; } = ImageRejection.Corrupt;
+
+    /// <summary>Which image of a request was refused (<c>images[1]</c>), when the refusal came from a check.</summary>
+    public string? Field { get; init; }
 }

@@ -9,10 +9,10 @@ using Microsoft.Extensions.Options;
 namespace Kusd.Moderation.Api.Checks;
 
 /// <summary>What a check request came to: a verdict (always a 200), or a problem that names why there is none.</summary>
-public sealed record CheckOutcome(Verdict? Verdict, int Status = StatusCodes.Status200OK, string? Title = null, string? Detail = null, bool Replayed = false, int? RetryAfterSeconds = null, string? RuleId = null)
+public sealed record CheckOutcome(Verdict? Verdict, int Status = StatusCodes.Status200OK, string? Title = null, string? Detail = null, bool Replayed = false, int? RetryAfterSeconds = null, string? RuleId = null, string? Image = null)
 {
-    public static CheckOutcome Problem(int status, string title, string detail, int? retryAfterSeconds = null, string? ruleId = null) =>
-        new(null, status, title, detail, RetryAfterSeconds: retryAfterSeconds, RuleId: ruleId);
+    public static CheckOutcome Problem(int status, string title, string detail, int? retryAfterSeconds = null, string? ruleId = null, string? image = null) =>
+        new(null, status, title, detail, RetryAfterSeconds: retryAfterSeconds, RuleId: ruleId, Image: image);
 }
 
 /// <summary>
@@ -64,8 +64,8 @@ public sealed class CheckService(
                 // Expected bad input: one line, no stack; the message names the limit, never the content.
                 logger.LogInformation("Check by key {KeyId} refused: image {Reason}", keyId, ex.Reason);
                 return ex.Reason == ImageRejection.UnknownFormat
-                    ? CheckOutcome.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported image type", ex.Message, ruleId: RuleIds.CheckUnavailable)
-                    : CheckOutcome.Problem(StatusCodes.Status422UnprocessableEntity, "The image cannot be used", ex.Message, ruleId: RuleIds.CheckUnavailable);
+                    ? CheckOutcome.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported image type", ex.Message, ruleId: RuleIds.CheckUnavailable, image: ex.Field)
+                    : CheckOutcome.Problem(StatusCodes.Status422UnprocessableEntity, "The image cannot be used", ex.Message, ruleId: RuleIds.CheckUnavailable, image: ex.Field);
             }
 
             store.Save(new CheckRecord

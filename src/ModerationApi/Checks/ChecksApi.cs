@@ -73,7 +73,7 @@ public static class ChecksApi
                 statusCode: outcome.Status,
                 title: outcome.Title,
                 detail: outcome.Detail,
-                extensions: outcome.RuleId is null ? null : new Dictionary<string, object?> { ["ruleId"] = outcome.RuleId });
+                extensions: outcome.RuleId is null ? null : new Dictionary<string, object?> { ["ruleId"] = outcome.RuleId, ["image"] = outcome.Image });
         }
 
         if (outcome.Replayed)
