@@ -14,6 +14,12 @@ public sealed class ModerationOptions
     /// <summary>The domain of student mailboxes: any address there is a student's.</summary>
     public IList<string> StudentEmailDomains { get; init; } = ["students.kusd.edu"];
 
+    /// <summary>
+    /// A contact that replaces a removed student or family address ("the school office, office@kusd.edu"); when
+    /// empty, the email fix removes the address together with the words that introduced it.
+    /// </summary>
+    public string? OfficeContact { get; init; }
+
     /// <summary>Hosts (and their subdomains) that links may point to without review, beyond the defaults.</summary>
     public IList<string> AllowedLinkHosts { get; init; } = [];
 

@@ -21,7 +21,8 @@ public sealed class FindingReportTests : IDisposable
 
         Assert.Equal(ExitCodes.Findings, result.ExitCode);
         var line = Assert.Single(result.StdoutLines);
-        Assert.StartsWith("posts/news.md(3,21): error email/student: ", line, StringComparison.Ordinal);
+        // The finding covers what its fix removes: "Write to <address> today." from column 11.
+        Assert.StartsWith("posts/news.md(3,11): error email/student: ", line, StringComparison.Ordinal);
         Assert.Contains("1 error", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -71,7 +72,7 @@ public sealed class FindingReportTests : IDisposable
         var result = await _folder.RunAsync("check", "posts");
 
         Assert.Equal(
-            Enumerable.Range(0, 20).Where(i => i % 3 == 0).Select(i => $"posts/{i:00}.md(1,10)").ToArray(),
+            Enumerable.Range(0, 20).Where(i => i % 3 == 0).Select(i => $"posts/{i:00}.md(1,1)").ToArray(),
             result.StdoutLines.Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]).ToArray());
     }
 
@@ -87,7 +88,8 @@ public sealed class FindingReportTests : IDisposable
         Assert.Equal(ExitCodes.Clean, first.ExitCode);
         Assert.Contains("news.md: fixed 1 finding", first.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(StudentAddress, afterFirst, StringComparison.OrdinalIgnoreCase);
-        Assert.StartsWith("# News\r\n\r\nWrite to ", afterFirst, StringComparison.Ordinal);
+        Assert.StartsWith("# News\r\n\r\n", afterFirst, StringComparison.Ordinal);
+        Assert.DoesNotContain("Write to", afterFirst, StringComparison.Ordinal); // the sentence that gave the address goes with it
         Assert.Equal(ExitCodes.Clean, second.ExitCode);
         Assert.Equal(afterFirst, _folder.Read("news.md"));
         using var json = second.Json();
@@ -131,6 +133,6 @@ public sealed class FindingReportTests : IDisposable
         Assert.Equal(ExitCodes.Findings, result.ExitCode);
         Assert.Equal(original, File.ReadAllBytes(Path.Join(_folder.Root, "news.txt")));
         Assert.Contains(result.StderrLines, l => l.StartsWith("news.txt: warning: not fixed", StringComparison.Ordinal));
-        Assert.StartsWith("news.txt(1,10): error email/student: ", Assert.Single(result.StdoutLines), StringComparison.Ordinal);
+        Assert.StartsWith("news.txt(1,1): error email/student: ", Assert.Single(result.StdoutLines), StringComparison.Ordinal);
     }
 }

@@ -76,15 +76,15 @@ public sealed class RosterFindingTests : IDisposable
     }
 
     [Fact]
-    public async Task RestrictedStudentsNameStaysRejectedAfterFixShortensIt()
+    public async Task RestrictedStudentsNameGetsNoFixAndStaysRejected()
     {
         _folder.Write("winners.md", "Field day winners:\n- Liam Nowak\n");
 
         var result = await _folder.RunAsync("check", "winners.md", "--roster", "roster.csv", "--fix", "--format", "json");
 
-        // Shortening is the elementary rule's fix; a restricted student may not be named in any form, so a person must still act.
+        // A restricted student may not be named in any form: no shortened "Liam N." is offered, a person must act.
         Assert.Equal(ExitCodes.Findings, result.ExitCode);
-        Assert.Equal("Field day winners:\n- Liam N.\n", _folder.Read("winners.md"));
+        Assert.Equal("Field day winners:\n- Liam Nowak\n", _folder.Read("winners.md"));
         using var json = result.Json();
         var file = json.RootElement.GetProperty("files")[0];
         Assert.Equal("rejected", file.GetProperty("decision").GetString());

@@ -12,7 +12,8 @@ namespace Kusd.Moderation.Evaluation;
 /// <summary>
 /// Measures the face pipeline on a third-party evaluation set that never enters the repository:
 /// <c>faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all]</c> and
-/// <c>latency IMAGE</c> (upscaled to 4032x3024).
+/// <c>latency IMAGE</c> (upscaled to 4032x3024); and the text rules on real school websites:
+/// <c>real-content [DIR]</c> (see <see cref="RealContentEvaluation"/>).
 /// </summary>
 public static class Program
 {
@@ -46,12 +47,18 @@ public static class Program
             return TileCost(args[1]);
         }
 
+        if (args.Length >= 1 && args[0] == "real-content")
+        {
+            var dir = args.Length >= 2 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : null;
+            return RealContentEvaluation.Run(dir, Option(args, "--labels"), Option(args, "--unlabeled"), args.Contains("--list"), args.Contains("--images"));
+        }
+
         if (args.Length >= 2 && args[0] == "latency")
         {
             return Latency(args[1]);
         }
 
-        Console.Error.WriteLine("usage: faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all] [--verbose] [--sizes] | detect IMAGE... [--detector D] | latency IMAGE");
+        Console.Error.WriteLine("usage: faces DIR [--embedder arcface|dlib|all] [--detector ultraface|blazeface|both|all] [--verbose] [--sizes] | detect IMAGE... [--detector D] | latency IMAGE | real-content [DIR] [--labels FILE] [--unlabeled FILE] [--list] [--images]");
         return ExitUsage;
     }
 

@@ -72,6 +72,9 @@ internal sealed class CheckPlan
         usageErrors.AddRange(discovery.Errors);
         var config = LoadConfig(usageErrors);
         Settings = LoadSettings(config, usageErrors);
+
+        // A website repository's own domain (CNAME, _config.yml url, Hugo baseURL, ...) is not an external site.
+        Settings = Kusd.Moderation.Links.SiteDomains.WithSiteDomains(Settings, options.Paths.Select(p => Path.GetFullPath(p, options.WorkingDirectory)).Where(Directory.Exists).DefaultIfEmpty(options.WorkingDirectory));
         Policy = new FindingPolicy(config?.Rules);
 
         var rosterPath = options.RosterPath is null ? null : Path.GetFullPath(options.RosterPath, options.WorkingDirectory);

@@ -14,8 +14,14 @@ internal enum LinkClass
     /// <summary>A URL shortener: where it leads is unknown until someone follows it.</summary>
     Shortener,
 
-    /// <summary>Any other site on a public domain.</summary>
+    /// <summary>Any other site under a commercial top-level domain (.com, .shop, .co.uk, ...).</summary>
     Commercial,
+
+    /// <summary>
+    /// Any other site under a top-level domain that is not commercial on its face (.org, .net, .org.uk, most country
+    /// codes): nonprofits, public-interest sites, also businesses; a person must judge it.
+    /// </summary>
+    Unverified,
 
     /// <summary>No public domain at all (an IP address, an intranet name): a person must look.</summary>
     Unknown,
@@ -28,7 +34,9 @@ internal sealed record LinkClassification(LinkClass Class, string Message)
 
 /// <summary>
 /// Classifies a link by its host (and, for allow-list entries and social networks, its path), following
-/// DESIGN.md "Defaults": allowed, personal, shortener, commercial.
+/// DESIGN.md "Defaults": allowed (district, .gov, .edu, .mil, K-12 namespaces, public bodies under country codes
+/// such as gov.uk and nhs.uk, the allow list), personal, shortener, commercial (an unknown host under a
+/// commercial TLD), unverified (an unknown host under any other TLD, such as .org: a person judges it).
 /// </summary>
 internal sealed class LinkClassifier
 {
@@ -68,6 +76,44 @@ internal sealed class LinkClassifier
         "fb.me", "amzn.to", "ift.tt", "dlvr.it", "trib.al", "soo.gd", "adf.ly", "shorte.st", "x.co", "tr.im",
         "po.st", "su.pr", "smarturl.it", "lnk.to", "tiny.one", "1url.com", "surl.li", "clck.ru",
     ];
+
+    // Top-level domains that say "business": an unknown site under one of them is commercial on its face. Taken
+    // from the registries' own descriptions of these TLDs (generic commercial and sales TLDs) plus the ones the
+    // link corpus and the real-content sites link to (.com dominates both). Anything else is Unverified.
+    private static readonly HashSet<string> CommercialTlds = new(StringComparer.Ordinal)
+    {
+        "com", "biz", "shop", "store", "online", "site", "website", "app", "io", "co", "ai", "tech", "club", "xyz",
+        "inc", "llc", "ltd", "company", "business", "sale", "deals", "market", "money", "buzz", "top", "me", "tv",
+        "ly", "gg", "cc", "ws", "fm", "to", "link", "click", "bio", "page", "live", "media", "agency", "studio",
+        "services", "solutions", "shopping", "boutique", "cafe", "restaurant", "bar", "beer", "wine", "casino", "bet",
+    };
+
+    // Second-level domains that mean "company" under a country code: example.co.uk, example.com.au.
+    private static readonly HashSet<string> CommercialSecondLevels = new(StringComparer.Ordinal) { "co", "com", "ltd", "plc", "biz", "net" };
+
+    // Second-level domains of public bodies and schools under a country code (or .scot, .wales): gov.uk,
+    // nhs.uk, sch.uk, ac.uk, police.uk, gov.scot, gc.ca, govt.nz, gouv.fr, gob.mx, edu.au, k12 namespaces.
+    // They are what .gov and .edu are in the US, which DESIGN allows without review.
+    private static readonly HashSet<string> PublicSecondLevels = new(StringComparer.Ordinal)
+    {
+        "gov", "gouv", "govt", "gob", "edu", "ac", "sch", "mil", "nhs", "police", "k12", "gc", "school",
+        "parliament", "mod",
+    };
+
+    // Media and file stores that content systems upload a site's own files to (Decap/Netlify CMS, WordPress
+    // offload, Contentful): a link to a document or image there is the school's own file, not another website.
+    private static readonly string[] FileStoreHosts =
+    [
+        "res.cloudinary.com", "s3.amazonaws.com", "amazonaws.com", "cloudfront.net", "googleusercontent.com",
+        "storage.googleapis.com", "blob.core.windows.net", "imgix.net", "ctfassets.net", "cdn.sanity.io",
+    ];
+
+    // Files, not pages: documents, images, audio and video.
+    private static readonly HashSet<string> FileExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".rtf", ".txt", ".csv", ".jpg", ".jpeg",
+        ".png", ".gif", ".webp", ".svg", ".heic", ".mp3", ".mp4", ".m4a", ".mov", ".webm", ".zip",
+    };
 
     // Scripts whose letters pass for Latin ones in a host name. Anything else non-ASCII is compared as is.
     private static readonly Dictionary<char, char> Confusables = new()
@@ -114,7 +160,7 @@ internal sealed class LinkClassifier
             };
         }
 
-        if (IsAllowed(host, url.Path))
+        if (IsAllowed(host, url.Path) || IsStoredFile(host, url.Path))
         {
             return new(LinkClass.Allowed, string.Empty);
         }
@@ -151,7 +197,23 @@ internal sealed class LinkClassifier
             return new(LinkClass.Unknown, "Link to a host outside any public domain: its destination is unknown; a person must check it." + disguise);
         }
 
-        return new(LinkClass.Commercial, "Link to a commercial website; Rule 4226 does not allow it unless the site is on the district's allow list." + disguise);
+        if (IsCommercialSuffix(host))
+        {
+            return new(LinkClass.Commercial, "Link to a commercial website; Rule 4226 does not allow it unless the site is on the district's allow list." + disguise);
+        }
+
+        return new(LinkClass.Unverified, "Link to a site that is not the district's or a public body's (not a commercial domain on its face, such as .org): a person must judge whether it is commercial or personal, or add it to the allow list." + disguise);
+    }
+
+    private static bool IsStoredFile(string host, string path) =>
+        MatchesAny(host, FileStoreHosts) && FileExtensions.Contains(Path.GetExtension(path));
+
+    private static bool IsCommercialSuffix(string host)
+    {
+        var labels = host.Split('.');
+        var tld = labels[^1];
+        return CommercialTlds.Contains(tld)
+            || (labels.Length >= 3 && tld.Length == 2 && CommercialSecondLevels.Contains(labels[^2]));
     }
 
     private bool IsAllowed(string host, string path)
@@ -163,6 +225,11 @@ internal sealed class LinkClassifier
 
         var labels = host.Split('.');
         if (labels.Length >= 2 && labels[^1] is "gov" or "edu" or "mil")
+        {
+            return true;
+        }
+
+        if (labels.Length >= 2 && PublicSecondLevels.Contains(labels[^2]) && (labels[^1].Length == 2 || labels[^1] is "scot" or "wales" or "cymru"))
         {
             return true;
         }

@@ -42,7 +42,24 @@ internal static class UrlExtractor
         "ai", "cc", "cs", "md", "mov", "mp", "pl", "ps", "py", "rs", "sh", "so", "zip", "doc", "pdf", "txt",
     };
 
-    public static List<UrlOccurrence> FindInText(string text, PublicSuffixList suffixes)
+    // Top-level domains people type in prose without "www." or a path ("see pbskids.org", "bbc.co.uk"): the
+    // generic ones and the country codes that are not also everyday words or code (".it", ".is", ".in", ".id",
+    // ".to", ".me", ".at" end identifiers such as "user.id" far more often than sites). Identifiers such as
+    // config.name, page.date and document.email end in TLDs nobody types bare, so they are not links.
+    private static readonly HashSet<string> TypedTlds = new(StringComparer.Ordinal)
+    {
+        "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "us", "uk", "ca", "au", "nz", "ie", "io",
+        "co", "tv", "ly", "gg", "ee", "fm", "de", "fr", "es", "nl", "ch", "se", "dk", "fi", "pl", "pt", "cz", "jp",
+        "cn", "kr", "tw", "hk", "sg", "br", "mx", "ar", "cl", "za", "eu", "ru", "ua", "gr", "hu", "ro", "tr", "il",
+        "shop", "store", "app", "dev", "online", "site", "blog", "news",
+    };
+
+    /// <summary>
+    /// The URLs in prose: with a scheme, starting "www.", a registrable host followed by a path, or a bare host
+    /// under a TLD people type. With <paramref name="schemeOrWwwOnly"/> (text read from an image) only the first
+    /// two count: host names in a screenshot of technical text are not links.
+    /// </summary>
+    public static List<UrlOccurrence> FindInText(string text, PublicSuffixList suffixes, bool schemeOrWwwOnly = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var found = new List<UrlOccurrence>();
@@ -64,9 +81,12 @@ internal static class UrlExtractor
             Add(m, text, requireKnownSuffix: false);
         }
 
-        foreach (Match m in BareUrl.Matches(text))
+        if (!schemeOrWwwOnly)
         {
-            Add(m, text, requireKnownSuffix: true);
+            foreach (Match m in BareUrl.Matches(text))
+            {
+                Add(m, text, requireKnownSuffix: true);
+            }
         }
 
         found.Sort((a, b) => a.Start.CompareTo(b.Start));
@@ -185,7 +205,7 @@ internal static class UrlExtractor
             return false;
         }
 
-        if (slash < 0 && FileLikeTlds.Contains(tld))
+        if (slash < 0 && (FileLikeTlds.Contains(tld) || !TypedTlds.Contains(tld)))
         {
             return false;
         }

@@ -84,7 +84,7 @@ internal static class NameTokenizer
             var baseEnd = end;
             string? possessive = null;
             var k = Fold(key);
-            if (apostropheAt == end - 2 && (text[end - 1] is 's' or 'S'))
+            if (apostropheAt >= 0 && apostropheAt == end - 2 && (text[end - 1] is 's' or 'S'))
             {
                 // "Kowalski's": the name ends at the apostrophe.
                 baseEnd = apostropheAt;

@@ -11,7 +11,8 @@ namespace Kusd.Moderation.Rules;
 /// <c>email/student</c>: addresses of students and their families (roster emails of students, and any
 /// address at a student email domain), including obfuscated forms ("name [at] students [dot] kusd [dot] edu",
 /// zero-width characters, entities, %40, mailto: links). District staff and unknown addresses are not reported.
-/// The fix removes the address; HTML tags inside the run are kept so the markup stays balanced.
+/// The fix removes the address with the words that introduced it ("email her at"), or puts in the district's
+/// office contact when one is configured; HTML tags inside the run are kept so the markup stays balanced.
 /// </summary>
 public sealed class EmailRule : TextRule
 {
@@ -39,6 +40,16 @@ public sealed class EmailRule : TextRule
 
     private static readonly ConditionalWeakTable<RosterSnapshot, FrozenSet<string>> StudentAddresses = new();
 
+    // The words that introduce an address and mean nothing once it is gone: "email her at", "send Maya a note at",
+    // "write to", "contact:", "reach the family via". Only on the same line, right before the address.
+    private static readonly Regex Introduction = new(
+        @"(?:(?:\b(?:you|parents|families|students|they|we)[ \t]+(?:can|may|should|could|will)[ \t]+|\bplease[ \t]+)?\b(?:e-?mail|write|send|contact|reach|message|text|ask|questions?|notes?|reply|respond)\b[^\r\n.!?:;@<>]{0,30}?[ \t]+(?:at|to|via|on)|\b(?:e-?mail|contact|write|message)(?:[ \t]+(?:address|her|him|them|us|me))?[ \t]*:?|\bat)[ \t]*$",
+        RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase,
+        MatchTimeout);
+
+    // What may follow a removed address and its introduction without a sentence left dangling: ", and ", " or ".
+    private static readonly Regex Connector = new(@"^[ \t]*,?[ \t]+(?:and|or)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
+
     public override string Name => "email";
 
     /// <summary>Lower-case addresses of students and their families on a roster, built once per snapshot.</summary>
@@ -58,6 +69,7 @@ public sealed class EmailRule : TextRule
             .Where(d => d.Length > 0)
             .ToArray();
         var reported = new HashSet<TextSpan>();
+        var fixedUpTo = 0;
         foreach (var segment in field.Segments)
         {
             var spans = FindStudentAddresses(segment.Normalized, roster, studentDomains);
@@ -78,6 +90,18 @@ public sealed class EmailRule : TextRule
                 if (span.Length > 0 && reported.Add(span))
                 {
                     var evidence = field.Original[span.Start..span.End];
+                    // Text read from an image cannot be edited: its finding points at the address alone.
+                    var (fixSpan, replacement) = segment.Kind == SegmentKind.LinkTarget || Images.ImageTextStage.IsImageTextField(field.Name)
+                        ? (span, string.Empty)
+                        : RemovalOf(field.Original, span, context.Options.OfficeContact);
+
+                    // Two addresses side by side: the second removal starts where the first ended, so both apply.
+                    if (fixSpan.Start < fixedUpTo && fixedUpTo <= span.Start)
+                    {
+                        fixSpan = new TextSpan(fixedUpTo, fixSpan.End);
+                    }
+
+                    fixedUpTo = Math.Max(fixedUpTo, fixSpan.End);
                     findings.Add(new Finding
                     {
                         RuleId = RuleIds.EmailStudent,
@@ -85,9 +109,9 @@ public sealed class EmailRule : TextRule
                         Message = "Email addresses of students and their family members must not be posted; the address is removed.",
                         Policy = PolicyRefs.Email,
                         Target = FindingTarget.Text(field.Name),
-                        Span = span,
-                        Evidence = evidence,
-                        Fix = new FindingFix(field.Format == ContentFormat.Html ? TagsOf(evidence) : string.Empty),
+                        Span = fixSpan,
+                        Evidence = field.Original[fixSpan.Start..fixSpan.End],
+                        Fix = new FindingFix((field.Format == ContentFormat.Html ? TagsOf(field.Original[fixSpan.Start..fixSpan.End]) : string.Empty) + replacement),
                     });
                 }
             }
@@ -137,6 +161,70 @@ public sealed class EmailRule : TextRule
         }
 
         return spans;
+    }
+
+    /// <summary>
+    /// What the fix takes out and puts in: with an office contact configured, the address is replaced by it ("email
+    /// her at office@..."); without one, the address goes with the words that introduced it, so no "Send her a
+    /// note at  and read..." is left: "Send her a note at x@y and read" becomes "read", "Questions? Email x@y."
+    /// becomes "Questions?". The span reported is what the fix replaces.
+    /// </summary>
+    internal static (TextSpan Span, string Replacement) RemovalOf(string original, TextSpan address, string? officeContact)
+    {
+        if (!string.IsNullOrWhiteSpace(officeContact))
+        {
+            return (address, officeContact.Trim());
+        }
+
+        var start = address.Start;
+        var end = address.End;
+        var lineStart = original.LastIndexOfAny(['\n', '\r', '>'], Math.Max(0, start - 1)) + 1;
+        var windowStart = Math.Max(lineStart, start - 60);
+        if (start > windowStart && Introduction.Match(original, windowStart, start - windowStart) is { Success: true } intro)
+        {
+            start = intro.Index;
+            var before = original.AsSpan(lineStart, start - lineStart).TrimEnd();
+            var clauseStart = before.IsEmpty || before[^1] is '.' or '!' or '?' or ':' or '(' or ';';
+            if (clauseStart && Connector.Match(original, end, Math.Min(original.Length - end, 12)) is { Success: true } connector)
+            {
+                end += connector.Length; // "Send her a note at x@y and read..." -> "read..."
+            }
+            else if (clauseStart)
+            {
+                // The sentence was there to give the address: it goes to its end. "You can write to x@y with
+                // questions." and "Questions? Email x@y." leave nothing behind of that sentence.
+                var limit = Math.Min(original.Length, end + 80);
+                var stop = end;
+                while (stop < limit && original[stop] is not ('.' or '!' or '?' or '\n' or '\r' or '<'))
+                {
+                    stop++;
+                }
+
+                // Only a short tail without a capital letter: "Contact: x@y Thanks to Olivia..." keeps its next sentence.
+                var tail = original.AsSpan(end, stop - end);
+                var shortTail = tail.Length <= 30 && !tail.ContainsAny("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+                if (shortTail && stop < limit && original[stop] is '.' or '!' or '?')
+                {
+                    end = stop + 1;
+                }
+                else if (shortTail && (stop == original.Length || (stop < limit && original[stop] is '\n' or '\r' or '<')))
+                {
+                    end = stop;
+                }
+            }
+        }
+
+        // One space between the words that remain, never two, and none before the punctuation that follows.
+        if (end < original.Length && original[end] is ' ' or '\t' && (start == 0 || original[start - 1] is ' ' or '\t' or '\n' or '>'))
+        {
+            end++;
+        }
+        else if (start > 0 && original[start - 1] is ' ' or '\t' && (end == original.Length || original[end] is '.' or ',' or '!' or '?' or ';' or ':' or ')' or '\n' or '\r' or '<'))
+        {
+            start--;
+        }
+
+        return (new TextSpan(start, end), string.Empty);
     }
 
     // "<span>name</span>@students.kusd.edu": the address goes, the markup it straddles stays balanced.

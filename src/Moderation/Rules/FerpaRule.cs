@@ -93,65 +93,23 @@ public sealed class FerpaRule : TextRule
         Insensitive,
         MatchTimeout);
 
-    private static readonly Regex NamePair = new(@"\b(?<a>\p{Lu}\p{Ll}+(?:[\-'’]\p{Lu}?\p{Ll}+)?)[ \t]+(?<b>\p{Lu}\p{Ll}+(?:[\-'’]\p{Lu}?\p{Ll}+)?|\p{Lu}\.)", Sensitive, MatchTimeout);
+    // A date: "March 3", "3 March 2016", "03/14/2017", "2016-03-14".
+    private const string DatePattern =
+        @"(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?(?:,?[ \t]+(?<year>\d{4}))?" +
+        @"|\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:,?[ \t]+(?<year>\d{4}))?" +
+        @"|\d{1,2}/\d{1,2}/(?<year>\d{2,4})|(?<year>\d{4})-\d{2}-\d{2})";
 
-    private static readonly Regex CapitalizedWord = new(@"\b\p{Lu}\p{Ll}+(?<possessive>['’]s\b)?", Sensitive, MatchTimeout);
+    // "born March 3, 2016" or "born on 03/14/2017" next to a name; "date of birth" and "DOB" need no name.
+    private static readonly Regex BornOn = new(@"\bborn[ \t]+(?:on[ \t]+|in[ \t]+)?(?:" + DatePattern + ")", Insensitive, MatchTimeout);
+
+    private static readonly Regex LabelledBirthDate = new(@"\b(?:date[ \t]+of[ \t]+birth|birth[ \t]*date|d\.?o\.?b\.?)[ \t]*[:\-]?[ \t]*(?:" + DatePattern + ")", Insensitive, MatchTimeout);
 
     private static readonly Regex StudentsOnPlans = new(
         @"\b(?:[Ss]tudents?|[Kk]ids|[Cc]hildren)[ \t]+(?:on|with)[ \t]+(?:an?[ \t]+)?(?:IEPs?|504[ \t]+plans?)\b[^\n]{0,40}?\b(?:(?:[Rr]oom|[Rr]m\.?)[ \t]*\d+|Mrs?\.|Ms\.)",
         Sensitive,
         MatchTimeout);
 
-    private static readonly FrozenSet<string> Titles = FrozenSet.ToFrozenSet(
-    [
-        "mr", "mrs", "ms", "miss", "mx", "dr", "coach", "principal", "nurse", "superintendent", "officer", "dean", "director",
-        "professor", "prof", "teacher", "rev", "pastor", "judge", "senator", "rep", "mayor", "sgt", "captain", "chief",
-        "counselor", "librarian", "secretary", "trustee", "commissioner", "sheriff", "deputy", "madam", "sir",
-    ], StringComparer.OrdinalIgnoreCase);
 
-    // Capitalised words that start sentences or name places, programs and events rather than people.
-    private static readonly FrozenSet<string> NotNames = FrozenSet.ToFrozenSet(
-    [
-        "the", "a", "an", "our", "your", "their", "his", "her", "my", "we", "you", "they", "he", "she", "it", "this", "that", "these",
-        "those", "dear", "please", "thanks", "thank", "congrats", "congratulations", "happy", "welcome", "hello", "hi", "good",
-        "great", "big", "get", "go", "join", "come", "see", "visit", "order", "sign", "read", "save", "don't", "and", "or", "but",
-        "for", "from", "with", "at", "in", "on", "to", "of", "by", "if", "when", "all", "no", "not", "new", "old", "north",
-        "south", "east", "west", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-        "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-        "room", "bus", "grade", "grades", "student", "students", "support", "services", "service", "school", "schools",
-        "elementary", "middle", "high", "academy", "center", "centre", "district", "unified", "department", "office", "board",
-        "education", "special", "health", "mental", "public", "library", "museum", "field", "gym", "auditorium", "hall",
-        "stadium", "cafeteria", "street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "lane", "court", "boulevard", "way",
-        "winter", "spring", "summer", "fall", "autumn", "concert", "festival", "fair", "night", "day", "week", "month", "year",
-        "club", "team", "council", "association", "pta", "pto", "boosters", "booster", "foundation", "gala", "program",
-        "programs", "class", "classes", "parent", "parents", "family", "families", "teacher", "teachers", "staff", "kenosha",
-        "wisconsin", "racine", "milwaukee", "chicago", "lunch", "breakfast", "menu", "report", "reports", "card", "cards", "flu",
-        "nurse", "reminder", "update", "note", "notes", "found", "lost", "trip", "math", "science", "english", "reading",
-        "history", "art", "music", "band", "choir", "orchestra", "theater", "theatre", "drama", "robotics", "soccer", "football",
-        "basketball", "volleyball", "baseball", "softball", "track", "cross", "country", "swim", "tennis", "golf", "wrestling",
-        "hockey", "varsity", "junior", "senior", "freshman", "sophomore", "honor", "roll", "awards", "award", "coach", "principal",
-        "mr", "mrs", "ms", "pre", "eligibility", "meal", "train", "coat", "donations", "resource", "schedule", "other", "game",
-        "games", "tournament", "championship", "conference", "state", "regional", "county", "city", "community", "college",
-        "university", "technical", "gateway", "tremper", "bradford", "indian", "trail", "plan", "plans", "iep", "meeting",
-        "meetings", "open", "house", "night", "policy", "rule", "first", "second", "third", "fourth", "fifth", "sixth", "grand",
-        "national", "american", "awareness", "action", "safety", "care", "camp", "summer", "kindergarten", "preschool",
-        "heart", "assembly", "picture", "photo", "photos", "yearbook", "spirit", "homecoming", "prom", "graduation",
-        "registration", "enrollment", "questions", "question", "note", "notice", "attention", "important", "free", "friday's",
-        "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "after", "before", "during", "while", "also", "then",
-        "there", "here", "what", "why", "how", "who", "where", "which", "is", "are", "was", "were", "will", "can", "be",
-    ], StringComparer.OrdinalIgnoreCase);
-
-    private static readonly FrozenSet<string> EventNouns = FrozenSet.ToFrozenSet(
-    [
-        "game", "games", "night", "day", "days", "event", "events", "sale", "drive", "walk", "run", "fundraiser", "festival",
-        "fair", "tournament", "match", "meet", "concert", "dance", "show", "program", "campaign", "week", "month", "challenge",
-        "club", "team", "league", "center", "park", "school", "award", "awards", "scholarship", "foundation", "fund",
-    ], StringComparer.Ordinal);
-
-    private static readonly ConditionalWeakTable<RosterSnapshot, FrozenSet<string>> StudentNames = new();
-
-    /// <summary>Where a person may be named; strong when the first word is a roster or common first name.</summary>
-    internal readonly record struct Mention(int Start, int End, bool Strong);
 
     private enum Category
     {
@@ -162,18 +120,10 @@ public sealed class FerpaRule : TextRule
         Attendance,
         Grades,
         HomeAddress,
+        BirthDate,
     }
 
     public override string Name => "ferpa";
-
-    /// <summary>Given, preferred and family names of the roster's students, built once per snapshot.</summary>
-    internal static FrozenSet<string> StudentNamesOf(RosterSnapshot roster) =>
-        StudentNames.GetValue(roster, static r => r.Roster.People
-            .Where(p => p.IsStudent)
-            .SelectMany(p => new[] { p.GivenName, p.PreferredName, p.FamilyName })
-            .SelectMany(n => (n ?? string.Empty).Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries))
-            .Where(n => n.Length >= 3 && !NotNames.Contains(n))
-            .ToFrozenSet(StringComparer.OrdinalIgnoreCase));
 
     protected override void AnalyzeField(CheckContext context, ParsedField field, IList<Finding> findings)
     {
@@ -183,11 +133,12 @@ public sealed class FerpaRule : TextRule
             return;
         }
 
-        var people = PersonMentions(doc.Text, StudentNamesOf(context.Roster));
+        var people = PersonDetector.Mentions(doc.Text, PersonDetector.StudentNamesOf(context.Roster));
         var found = new List<(int Start, int End, Category Category)>();
         FindIds(doc.Text, people, found);
         FindTerms(doc.Text, people, found);
         FindAddresses(doc.Text, people, found);
+        FindBirthDates(doc.Text, people, found);
 
         foreach (var (start, end, category) in Merge(found))
         {
@@ -218,10 +169,11 @@ public sealed class FerpaRule : TextRule
         Category.Discipline => "Discipline information about a student is confidential and must not be published.",
         Category.Attendance => "Attendance records of a student (absences, attendance plans) are confidential and must not be published.",
         Category.Grades => "A student's grades, scores or academic standing are confidential and must not be published.",
+        Category.BirthDate => "A student's date of birth is confidential student information and must not be published.",
         _ => "A student's or family's home address is confidential and must not be published.",
     };
 
-    private static void FindIds(string text, List<Mention> people, List<(int, int, Category)> found)
+    private static void FindIds(string text, List<PersonDetector.Mention> people, List<(int, int, Category)> found)
     {
         var labelled = new List<(int Start, int End)>();
         foreach (Match m in LabelledId.Matches(text))
@@ -251,7 +203,7 @@ public sealed class FerpaRule : TextRule
         }
     }
 
-    private static void FindTerms(string text, List<Mention> people, List<(int, int, Category)> found)
+    private static void FindTerms(string text, List<PersonDetector.Mention> people, List<(int, int, Category)> found)
     {
         foreach (var (category, pattern) in Terms)
         {
@@ -289,7 +241,31 @@ public sealed class FerpaRule : TextRule
         }
     }
 
-    private static void FindAddresses(string text, List<Mention> people, List<(int, int, Category)> found)
+    // "Maya Lopez was born March 3, 2016": a birth date next to a name. Dates of birth before 1990 belong to
+    // the people a class studies ("Dr. Seuss was born March 2, 1904"), never to a student.
+    private static void FindBirthDates(string text, List<PersonDetector.Mention> people, List<(int, int, Category)> found)
+    {
+        foreach (Match m in LabelledBirthDate.Matches(text))
+        {
+            found.Add((m.Index, m.Index + m.Length, Category.BirthDate));
+        }
+
+        foreach (Match m in BornOn.Matches(text))
+        {
+            var year = m.Groups["year"];
+            if (year.Success && year.Length == 4 && int.Parse(year.Value, System.Globalization.CultureInfo.InvariantCulture) < 1990)
+            {
+                continue;
+            }
+
+            if (IsNear(people, m.Index, m.Index + m.Length, 60, text, sameLine: true))
+            {
+                found.Add((m.Index, m.Index + m.Length, Category.BirthDate));
+            }
+        }
+    }
+
+    private static void FindAddresses(string text, List<PersonDetector.Mention> people, List<(int, int, Category)> found)
     {
         foreach (Match m in Street.Matches(text))
         {
@@ -307,122 +283,7 @@ public sealed class FerpaRule : TextRule
         }
     }
 
-    /// <summary>Spans of likely student names: roster students' names, name-like word pairs and possessives, not staff titles.</summary>
-    internal static List<Mention> PersonMentions(string text, IReadOnlySet<string> rosterNames)
-    {
-        var mentions = new List<Mention>();
-        var position = 0;
-        while (position < text.Length)
-        {
-            var m = NamePair.Match(text, position);
-            if (!m.Success)
-            {
-                break;
-            }
-
-            var a = m.Groups["a"];
-            var b = m.Groups["b"];
-            if (!NotNames.Contains(StripPossessive(a.Value)) && !NotNames.Contains(StripPossessive(b.Value).TrimEnd('.')) && !AfterTitle(text, a.Index)
-                && !Titles.Contains(a.Value) && !NamesAThing(text, m.Index, m.Index + m.Length))
-            {
-                mentions.Add(new Mention(m.Index, m.Index + m.Length, IsFirstName(a.Value, rosterNames)));
-                position = m.Index + m.Length;
-            }
-            else
-            {
-                // "Dear Karen Mueller": the second word may start the real pair.
-                position = b.Index;
-            }
-        }
-
-        foreach (Match m in CapitalizedWord.Matches(text))
-        {
-            var word = StripPossessive(m.Value);
-            if (NotNames.Contains(word) || Titles.Contains(word) || AfterTitle(text, m.Index))
-            {
-                continue;
-            }
-
-            if (rosterNames.Contains(word) || m.Groups["possessive"].Success)
-            {
-                mentions.Add(new Mention(m.Index, m.Index + m.Length, rosterNames.Contains(word) || IsFirstName(word, rosterNames)));
-            }
-        }
-
-        mentions.Sort((x, y) => x.Start.CompareTo(y.Start));
-        return mentions;
-    }
-
-    // "the Dig Pink game", "our Maple Grove fundraiser": an article before or an event noun after names a thing.
-    private static bool NamesAThing(string text, int start, int end)
-    {
-        var before = PreviousWord(text, start);
-        if (before is "the" or "a" or "an" or "our" or "their" or "this" or "that" or "annual" || before.EndsWith("'s", StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        var i = end;
-        while (i < text.Length && text[i] is ' ' or '\t')
-        {
-            i++;
-        }
-
-        var j = i;
-        while (j < text.Length && char.IsLower(text[j]))
-        {
-            j++;
-        }
-
-        return EventNouns.Contains(text[i..j]);
-    }
-
-    private static string PreviousWord(string text, int start)
-    {
-        var i = start - 1;
-        while (i >= 0 && text[i] is ' ' or '\t')
-        {
-            i--;
-        }
-
-        var end = i + 1;
-        while (i >= 0 && (char.IsLetter(text[i]) || text[i] is '\'' or '’'))
-        {
-            i--;
-        }
-
-        return text[(i + 1)..end];
-    }
-
-    private static bool IsFirstName(string word, IReadOnlySet<string> rosterNames)
-    {
-        var w = StripPossessive(word);
-        return rosterNames.Contains(w) || FirstNames.Contains(NameTokenizer.Fold(w));
-    }
-
-    private static string StripPossessive(string word) =>
-        word.EndsWith("'s", StringComparison.Ordinal) || word.EndsWith("’s", StringComparison.Ordinal) ? word[..^2] : word;
-
-    private static bool AfterTitle(string text, int start)
-    {
-        var i = start - 1;
-        while (i >= 0 && (text[i] == ' ' || text[i] == '\t' || text[i] == '.'))
-        {
-            i--;
-        }
-
-        var end = i + 1;
-        while (i >= 0 && char.IsLetter(text[i]))
-        {
-            i--;
-        }
-
-        return end > i + 1 && Titles.Contains(text[(i + 1)..end]);
-    }
-
-    // people is sorted by start; mentions are short, so only those starting within the window (plus a
-    // mention's length) can be near: a binary search keeps long fields linear.
-    private static bool IsNear(List<Mention> people, int start, int end, int window, string text, bool sameLine, bool strongOnly = false)
+    private static bool IsNear(List<PersonDetector.Mention> people, int start, int end, int window, string text, bool sameLine, bool strongOnly = false)
     {
         var lo = 0;
         var hi = people.Count;
@@ -489,7 +350,7 @@ public sealed class FerpaRule : TextRule
             return true;
         }
 
-        var previous = PreviousWord(text, start);
+        var previous = PersonDetector.PreviousWord(text, start);
         return previous.Length > 1 && char.IsUpper(previous[0]) && !IsSentenceStart(text, start - previous.Length - 1);
     }
 

@@ -19,12 +19,15 @@ public interface IContentRule
 /// <summary>What every checker of one check sees.</summary>
 public sealed class CheckContext
 {
+    private readonly Lazy<NameMatches> _names;
+
     public CheckContext(CheckRequest request, IReadOnlyList<ParsedField> fields, RosterSnapshot roster, ModerationOptions options)
     {
         Request = request;
         Fields = fields;
         Roster = roster;
         Options = options;
+        _names = new Lazy<NameMatches>(() => NameMatches.Build(Fields, Roster), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public CheckRequest Request { get; }
@@ -40,8 +43,11 @@ public sealed class CheckContext
     /// <summary>What only the audit record may hold (never the verdict).</summary>
     public CheckAudit Audit { get; init; } = new();
 
-    /// <summary>Per-check scratch space for checkers that share derived data (keyed by a checker's own type).</summary>
-    public IDictionary<Type, object> Items { get; } = new Dictionary<Type, object>();
+    /// <summary>
+    /// The words and roster names of every readable segment, built once for this check on first use and read by
+    /// both name rules (student-name/elementary and media-restriction/name).
+    /// </summary>
+    public NameMatches Names => _names.Value;
 }
 
 /// <summary>A checker that reads each field's text segments synchronously.</summary>

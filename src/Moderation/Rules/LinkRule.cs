@@ -4,9 +4,23 @@ using Kusd.Moderation.Text;
 namespace Kusd.Moderation.Rules;
 
 /// <summary>
-/// <c>link/external</c>: links to personal or commercial websites, in visible text (full URLs, "www." and
-/// bare "host.tld/path") and in link targets and image sources. Classes follow DESIGN.md "Defaults".
+/// <c>link/external</c>: links a reader can follow to personal or commercial websites: <c>a[href]</c>,
+/// <c>area[href]</c>, Markdown links and autolinks, and URL-shaped text in prose (a scheme, "www.", a registrable
+/// host followed by a path, or a bare host under a TLD people type). Classes follow DESIGN.md "Defaults".
 /// </summary>
+/// <remarks>
+/// <para>Not links, so never reported: what a page loads (stylesheets, fonts, preconnect hints, icons, scripts,
+/// iframe embeds, form endpoints, image sources) and code (Markdown code spans and blocks). A third-party resource
+/// gives no note either: it is not published text, and the image rules check the images a post carries.</para>
+/// <para>Severity: personal and commercial sites (an unknown host under a commercial TLD such as .com) are errors;
+/// shorteners, hosts outside any public domain and unknown hosts under other TLDs (.org, .net, most country codes)
+/// are warnings for a person: on the real-content sites most such links were nonprofits, charities and public
+/// bodies abroad, which the policy does not forbid, while the .com links were businesses.</para>
+/// <para>One link, one finding: link text that is its own address ("[x.com/a](http://x.com/a)") is reported once,
+/// at the link target. The same address at two places is reported at each.</para>
+/// <para>Text read from an image (field "&lt;image&gt;#text"): only a URL with a scheme or "www." counts, and it is
+/// a warning at most, since OCR text cannot be clicked and host names in a screenshot are not links.</para>
+/// </remarks>
 public sealed class LinkRule : TextRule
 {
     public override string Name => "links";
@@ -17,38 +31,119 @@ public sealed class LinkRule : TextRule
         // "kusd.edu" into the district's own domain.
         var suffixes = PublicSuffixList.Default;
         var classifier = new LinkClassifier(context.Options, suffixes);
-        var reported = new HashSet<TextSpan>();
+        var fromImage = Images.ImageTextStage.IsImageTextField(field.Name);
+        var found = new List<(TextSpan Span, LinkUrl Url, bool IsTarget)>();
         foreach (var segment in field.Segments)
         {
-            foreach (var (start, end, url) in Find(segment, suffixes))
+            foreach (var (start, end, url) in Find(segment, suffixes, fromImage))
             {
-                var result = classifier.Classify(url);
-                if (result.Class == LinkClass.Allowed)
-                {
-                    continue;
-                }
-
                 var span = segment.ToFieldSpan(start, end);
-                if (span.Length == 0 || !reported.Add(span))
+                if (span.Length > 0)
                 {
-                    continue;
+                    found.Add((span, url, segment.Kind == SegmentKind.LinkTarget));
                 }
-
-                findings.Add(new Finding
-                {
-                    RuleId = RuleIds.LinkExternal,
-                    Severity = result.Class is LinkClass.Personal or LinkClass.Commercial ? Severity.Error : Severity.Warning,
-                    Message = result.Message,
-                    Policy = PolicyRefs.Links,
-                    Target = FindingTarget.Text(field.Name),
-                    Span = span,
-                    Evidence = field.Original[span.Start..span.End],
-                });
             }
+        }
+
+        var targets = found.Where(f => f.IsTarget).ToList();
+        var reported = new HashSet<TextSpan>();
+        foreach (var (span, url, isTarget) in found)
+        {
+            if (!isTarget && targets.Any(t => SameAddress(t.Url, url) && SamePlace(field.Original, t.Span, span)))
+            {
+                continue;
+            }
+
+            // "http://localhost:5000" in a README is the author's own machine: no reader can go there.
+            if (IsLoopback(url))
+            {
+                continue;
+            }
+
+            var result = classifier.Classify(url);
+            if (result.Class == LinkClass.Allowed || !reported.Add(span))
+            {
+                continue;
+            }
+
+            var severity = result.Class is LinkClass.Personal or LinkClass.Commercial && !fromImage ? Severity.Error : Severity.Warning;
+            findings.Add(new Finding
+            {
+                RuleId = RuleIds.LinkExternal,
+                Severity = severity,
+                Message = fromImage ? "Text in this image shows a web address: " + result.Message : result.Message,
+                Policy = PolicyRefs.Links,
+                Target = FindingTarget.Text(field.Name),
+                Span = span,
+                Evidence = field.Original[span.Start..span.End],
+            });
         }
     }
 
-    private static IEnumerable<UrlOccurrence> Find(TextSegment segment, PublicSuffixList suffixes)
+    private static bool IsLoopback(LinkUrl url) =>
+        url.AsciiHost is "localhost" or "[::1]" or "::1"
+        || url.AsciiHost.EndsWith(".localhost", StringComparison.Ordinal)
+        || (url.IsIpAddress && url.AsciiHost.StartsWith("127.", StringComparison.Ordinal));
+
+    private static bool SameAddress(LinkUrl a, LinkUrl b) =>
+        string.Equals(StripWww(a.AsciiHost), StripWww(b.AsciiHost), StringComparison.Ordinal)
+        && string.Equals(a.Path.TrimEnd('/'), b.Path.TrimEnd('/'), StringComparison.Ordinal);
+
+    private static string StripWww(string host) => host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
+
+    /// <summary>
+    /// Whether a link target and a URL in visible text are one link: overlapping (an autolink), Markdown
+    /// "[text](target)" with nothing but "](" between, or HTML whose opening tag holds the target and whose text
+    /// follows with nothing but inline tags between.
+    /// </summary>
+    internal static bool SamePlace(string original, TextSpan target, TextSpan visible)
+    {
+        if (target.Start < visible.End && visible.Start < target.End)
+        {
+            return true;
+        }
+
+        if (visible.End <= target.Start)
+        {
+            var gap = original.AsSpan(visible.End, target.Start - visible.End).Trim();
+            return gap is "](" or "](<";
+        }
+
+        var between = original.AsSpan(target.End, visible.Start - target.End);
+        var close = between.IndexOf('>');
+        if (close < 0 || between[..close].Contains('<'))
+        {
+            return false;
+        }
+
+        // After the opening tag: only inline tags ("<strong>") and white space, never the end of the link.
+        var rest = between[(close + 1)..];
+        while (!rest.IsEmpty)
+        {
+            rest = rest.TrimStart();
+            if (rest.IsEmpty)
+            {
+                break;
+            }
+
+            if (rest[0] != '<' || rest.StartsWith("</a", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            var end = rest.IndexOf('>');
+            if (end < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(end + 1)..];
+        }
+
+        return true;
+    }
+
+    private static IEnumerable<UrlOccurrence> Find(TextSegment segment, PublicSuffixList suffixes, bool fromImage)
     {
         switch (segment.Kind)
         {
@@ -59,42 +154,15 @@ public sealed class LinkRule : TextRule
                 }
 
                 break;
-            case SegmentKind.ImageSource:
-                // src is one URL; srcset is "url 1x, url 2x": every token that is a URL counts.
-                var text = segment.Text;
-                var i = 0;
-                while (i < text.Length)
-                {
-                    while (i < text.Length && (char.IsWhiteSpace(text[i]) || text[i] == ','))
-                    {
-                        i++;
-                    }
-
-                    var tokenStart = i;
-                    while (i < text.Length && !char.IsWhiteSpace(text[i]))
-                    {
-                        i++;
-                    }
-
-                    var tokenEnd = i;
-                    while (tokenEnd > tokenStart && text[tokenEnd - 1] == ',')
-                    {
-                        tokenEnd--;
-                    }
-
-                    if (tokenEnd > tokenStart && Target(text, tokenStart, tokenEnd) is { } source)
-                    {
-                        yield return source;
-                    }
-                }
-
-                break;
-            default:
-                foreach (var occurrence in UrlExtractor.FindInText(segment.Text, suffixes))
+            case SegmentKind.Visible or SegmentKind.AltText:
+                foreach (var occurrence in UrlExtractor.FindInText(segment.Text, suffixes, schemeOrWwwOnly: fromImage))
                 {
                     yield return occurrence;
                 }
 
+                break;
+            default:
+                // Resources, image sources and code are not links a reader follows.
                 break;
         }
     }

@@ -25,7 +25,8 @@ public sealed class SubstanceTextRule : TextRule
         ArgumentNullException.ThrowIfNull(field);
         foreach (var segment in field.Segments)
         {
-            if (segment.Kind is not (SegmentKind.Visible or SegmentKind.AltText))
+            // Code is published too; only the name, ID and link rules leave it out.
+            if (segment.Kind is not (SegmentKind.Visible or SegmentKind.AltText or SegmentKind.Code))
             {
                 continue;
             }

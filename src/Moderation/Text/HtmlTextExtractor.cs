@@ -13,7 +13,9 @@ namespace Kusd.Moderation.Text;
 /// text outside tags, with character references decoded (one segment per run between block-level boundaries,
 /// inline elements joined without separators, <c>&lt;br&gt;</c> as "\n"); <c>&lt;title&gt;</c> and
 /// <c>&lt;textarea&gt;</c> text; and <c>&lt;noscript&gt;</c> content, parsed as markup, because readers with
-/// scripts off see it and it is an easy place to hide text. Skipped as not shown: comments, <c>&lt;script&gt;</c>,
+/// scripts off see it and it is an easy place to hide text. Attributes: <c>a[href]</c> and <c>area[href]</c> are
+/// links; what the page loads (<c>link[href]</c>, <c>script[src]</c>, <c>iframe[src]</c>, <c>form[action]</c>) is a
+/// <see cref="SegmentKind.Resource"/>; <c>meta[content]</c> is read only for a description or title. Skipped as not shown: comments, <c>&lt;script&gt;</c>,
 /// <c>&lt;style&gt;</c>, <c>&lt;template&gt;</c> (inert until a script clones it), <c>&lt;iframe&gt;</c>,
 /// <c>&lt;noembed&gt;</c> and <c>&lt;noframes&gt;</c> fallback text.
 /// </remarks>
@@ -464,6 +466,7 @@ internal sealed class HtmlTextExtractor
             return;
         }
 
+        var publishedMeta = element == "meta" && IsPublishedMeta();
         foreach (var (nameStart, nameEnd, valueStart, valueEnd) in _attributes)
         {
             if (valueStart < 0)
@@ -472,7 +475,7 @@ internal sealed class HtmlTextExtractor
             }
 
             var name = _text.AsSpan(nameStart, nameEnd - nameStart);
-            var kind = AttributeKind(element, name);
+            var kind = AttributeKind(element, name, publishedMeta);
             if (kind is null)
             {
                 continue;
@@ -493,7 +496,32 @@ internal sealed class HtmlTextExtractor
         }
     }
 
-    private static SegmentKind? AttributeKind(string element, ReadOnlySpan<char> name)
+    // <meta> content that readers see where the page is shared or listed: a description and a title. Other meta
+    // content (viewport, generator, theme colours, site verification keys) is configuration.
+    private static readonly FrozenSet<string> PublishedMetaNames = FrozenSet.ToFrozenSet(
+    [
+        "description", "og:title", "og:description", "og:image:alt", "twitter:title", "twitter:description",
+        "twitter:image:alt", "author", "keywords",
+    ], StringComparer.OrdinalIgnoreCase);
+
+    private bool IsPublishedMeta()
+    {
+        foreach (var (nameStart, nameEnd, valueStart, valueEnd) in _attributes)
+        {
+            var name = _text.AsSpan(nameStart, nameEnd - nameStart);
+            if (valueStart >= 0 && (name.Equals("name", StringComparison.OrdinalIgnoreCase) || name.Equals("property", StringComparison.OrdinalIgnoreCase))
+                && PublishedMetaNames.Contains(_text[valueStart..valueEnd].Trim()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // What an attribute's value is. Only a[href] and area[href] are links a reader follows; what the page loads
+    // (stylesheets, scripts, fonts, frames, form endpoints) is a resource, and images are image sources.
+    private static SegmentKind? AttributeKind(string element, ReadOnlySpan<char> name, bool publishedMeta)
     {
         if (name.Length > 32)
         {
@@ -505,11 +533,18 @@ internal sealed class HtmlTextExtractor
         switch (lower)
         {
             case "href" or "xlink:href":
-                return element is "image" or "img" ? SegmentKind.ImageSource : SegmentKind.LinkTarget;
+                return element switch
+                {
+                    "a" or "area" => SegmentKind.LinkTarget,
+                    "image" or "img" => SegmentKind.ImageSource,
+                    _ => SegmentKind.Resource,
+                };
             case "src":
-                return element is "iframe" or "frame" or "script" ? SegmentKind.LinkTarget : SegmentKind.ImageSource;
-            case "action" or "formaction" or "cite" or "longdesc" or "ping" or "manifest" or "codebase":
+                return element is "iframe" or "frame" or "script" or "embed" ? SegmentKind.Resource : SegmentKind.ImageSource;
+            case "cite" or "longdesc":
                 return SegmentKind.LinkTarget;
+            case "action" or "formaction" or "ping" or "manifest" or "codebase":
+                return SegmentKind.Resource;
             case "srcset" or "data-srcset" or "data-src" or "poster" or "background" or "lowsrc" or "dynsrc" or "style":
                 return SegmentKind.ImageSource;
             case "data":
@@ -520,7 +555,7 @@ internal sealed class HtmlTextExtractor
                 // Button captions and pre-filled fields are shown on the page.
                 return element is "input" or "button" or "option" or "li" or "data" ? SegmentKind.AltText : null;
             case "content":
-                return element == "meta" ? SegmentKind.AltText : null;
+                return element == "meta" && publishedMeta ? SegmentKind.AltText : null;
             default:
                 return null;
         }

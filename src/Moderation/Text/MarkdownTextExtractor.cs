@@ -9,6 +9,7 @@ namespace Kusd.Moderation.Text;
 /// Pulls visible text, link and image URLs, and alternative texts out of Markdown with Markdig, keeping the field
 /// offset of every character. One visible segment per leaf block (paragraph, heading, table cell, code block), with
 /// inlines joined so "**Emma** Kowalski" reads "Emma Kowalski"; raw HTML goes through <see cref="HtmlTextExtractor"/>.
+/// Code spans and code blocks are <see cref="SegmentKind.Code"/>, not visible prose.
 /// </summary>
 internal sealed class MarkdownTextExtractor
 {
@@ -35,9 +36,29 @@ internal sealed class MarkdownTextExtractor
         _output = output;
     }
 
-    /// <summary>Parses Markdown; throws whatever Markdig throws (the caller falls back to plain text).</summary>
+    /// <summary>
+    /// Parses Markdown; throws whatever Markdig throws (the caller falls back to plain text). Front matter gives
+    /// its published fields (see <see cref="FrontMatter"/>); the rest of it is blanked, offsets unchanged, so that
+    /// Markdig does not read settings as a heading.
+    /// </summary>
     public static void Extract(string source, List<TextSegment> output)
     {
+        var frontMatterEnd = FrontMatter.Read(source, output);
+        if (frontMatterEnd > 0)
+        {
+            source = string.Create(source.Length, (source, frontMatterEnd), static (span, state) =>
+            {
+                state.source.AsSpan().CopyTo(span);
+                for (var i = 0; i < state.frontMatterEnd; i++)
+                {
+                    if (span[i] is not ('\n' or '\r'))
+                    {
+                        span[i] = ' ';
+                    }
+                }
+            });
+        }
+
         var document = Markdown.Parse(source, Pipeline);
         new MarkdownTextExtractor(source, output).Walk(document);
     }
@@ -94,7 +115,8 @@ internal sealed class MarkdownTextExtractor
                     Align(target, literal.Content.AsSpan(), literal.Span);
                     break;
                 case CodeInline code:
-                    Align(target, code.Content.AsSpan(), code.Span);
+                    // Code is published but is not prose: its own segment, so "#103741" never reads as an ID.
+                    EmitAligned(SegmentKind.Code, code.Content, code.Span);
                     break;
                 case HtmlEntityInline entity:
                     target.Append(entity.Transcoded.ToString(), entity.Span.Start, entity.Span.End + 1);
@@ -264,7 +286,7 @@ internal sealed class MarkdownTextExtractor
             return;
         }
 
-        var builder = new SegmentBuilder(SegmentKind.Visible);
+        var builder = new SegmentBuilder(leaf is CodeBlock ? SegmentKind.Code : SegmentKind.Visible);
         for (var n = 0; n < lines.Count; n++)
         {
             var slice = lines.Lines[n].Slice;

@@ -5,14 +5,26 @@ public enum SegmentKind
     /// <summary>Text a reader sees (paragraphs, headings, list items, table cells, link text).</summary>
     Visible,
 
-    /// <summary>A link target: Markdown link/autolink URL, HTML <c>href</c>.</summary>
+    /// <summary>A link a reader can follow: Markdown link/autolink URL, HTML <c>a[href]</c> and <c>area[href]</c>.</summary>
     LinkTarget,
 
-    /// <summary>An image or media source: Markdown image URL, HTML <c>src</c>/<c>srcset</c>.</summary>
+    /// <summary>An image or media source: Markdown image URL, HTML <c>src</c>/<c>srcset</c> of images, video, audio.</summary>
     ImageSource,
 
-    /// <summary>Image <c>alt</c> text, <c>title</c> attributes, <c>aria-label</c>.</summary>
+    /// <summary>Image <c>alt</c> text, <c>title</c> attributes, <c>aria-label</c>, published front-matter fields.</summary>
     AltText,
+
+    /// <summary>
+    /// Something the page loads or posts to but a reader does not follow: <c>link[href]</c> (stylesheets, fonts,
+    /// icons, preconnect hints), <c>script[src]</c>, <c>iframe[src]</c>, <c>embed[src]</c>, <c>form[action]</c>.
+    /// </summary>
+    Resource,
+
+    /// <summary>
+    /// Markdown code spans and code blocks: published, so the email rule reads them, but not prose for the name,
+    /// ID and link rules (a hex colour is not a student ID, <c>config.name</c> is not a website).
+    /// </summary>
+    Code,
 }
 
 /// <summary>

@@ -127,6 +127,27 @@ public sealed class FerpaRuleTests
         Assert.Equal(["2039981", "2028876"], verdict.Findings.Select(f => f.Evidence));
     }
 
+    [Theory]
+    [InlineData("Welcome to our newest kindergartner, Maya Lopez, born March 3, 2019!", "born March 3, 2019")]
+    [InlineData("Maya Lopez was born on 03/14/2019 and loves dinosaurs.", "born on 03/14/2019")]
+    [InlineData("Registration form: date of birth 2019-03-14", "date of birth 2019-03-14")]
+    public void ABirthDateNextToAStudentIsConfidential(string text, string evidence)
+    {
+        var finding = Assert.Single(RuleHarness.Run(new FerpaRule(), RuleHarness.Plain(text), Roster));
+
+        Assert.Equal(evidence, finding.Evidence);
+        Assert.Contains("date of birth", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Dr. Seuss was born March 2, 1904, so we read all week.")]
+    [InlineData("Abraham Lincoln was born February 12, 1809.")]
+    [InlineData("The baby goats were born in March at the farm.")]
+    public void BirthDatesOfFamousPeopleAndAnimalsAreNotStudentInformation(string text)
+    {
+        Assert.Empty(RuleHarness.Run(new FerpaRule(), RuleHarness.Plain(text), Roster));
+    }
+
     [Fact]
     public void TheDefaultTextRulesIncludeTheFerpaRule()
     {

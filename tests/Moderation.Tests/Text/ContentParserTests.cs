@@ -274,13 +274,13 @@ public sealed class ContentParserTests
     }
 
     [Fact]
-    public void MarkdownCodeSpansCodeBlocksTablesAndQuotesAreVisible()
+    public void MarkdownTablesAndQuotesAreVisibleAndCodeSpansAndBlocksAreCode()
     {
         var md = "> Quote by `Emma K`\n\n| Name | Grade |\n|------|-------|\n| Liam Nguyen | 3 |\n\n```\nAva Jones\n```\n";
         var parsed = Parse(md, ContentFormat.Markdown);
-        Assert.Equal("Emma K", OriginalOf(parsed, SegmentKind.Visible, "Emma K"));
+        Assert.Equal("Emma K", OriginalOf(parsed, SegmentKind.Code, "Emma K"));
         Assert.Equal("Liam Nguyen", OriginalOf(parsed, SegmentKind.Visible, "Liam Nguyen"));
-        Assert.Equal("Ava Jones", OriginalOf(parsed, SegmentKind.Visible, "Ava Jones"));
+        Assert.Equal("Ava Jones", OriginalOf(parsed, SegmentKind.Code, "Ava Jones"));
         Assert.Contains(parsed.Segments, s => s.Text == "Liam Nguyen");
     }
 
