@@ -51,7 +51,7 @@ public static class RuleCatalog
             "Email address of a student or family member",
             "Rule 4226 does not allow posting the email addresses of students or their families.",
             "Remove the address; point people to the school office instead.",
-            Severity.Error, PolicyRefs.Email, "remove the address"),
+            Severity.Error, PolicyRefs.Email, "remove the address and the words that introduce it (or put in the office contact)"),
         new(RuleIds.LinkExternal,
             "Link to a personal or commercial website",
             "Rule 4226 limits links to district, school and approved educational sites.",

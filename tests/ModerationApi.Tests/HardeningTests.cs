@@ -75,6 +75,26 @@ public sealed class HardeningTests(ApiServerFixture fixture) : IClassFixture<Api
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData(" \xff ")]
+    [InlineData("\xff")]
+    [InlineData(" \xff\xfe\xc3 ")]
+    public async Task UndecodableBytesInAMultipartCaptionDoNotHideARestrictedName(string between)
+    {
+        using var client = fixture.Server.Client(fixture.Server.AdminKey);
+        var bytes = new List<byte>();
+        bytes.AddRange(Encoding.ASCII.GetBytes("--b0undary\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nLiam"));
+        bytes.AddRange(System.Text.RegularExpressions.Regex.Unescape(between).Select(c => (byte)c));
+        bytes.AddRange(Encoding.ASCII.GetBytes("Nowak read a poem.\r\n--b0undary--\r\n"));
+        using var content = new ByteArrayContent([.. bytes]);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b0undary");
+
+        using var response = await client.PostAsync("/v1/checks", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(RuleIds.MediaRestrictionName, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NoSuchPersonIsAProblemDocument()
     {

@@ -63,11 +63,19 @@ public static class TextNormalizer
                     fold = null;
                     if (IsInvisibleAscii(c))
                     {
-                        i++;
-                        continue;
+                        fold = WordBoundary(map, n, text, i + 1) ? " " : string.Empty;
                     }
-
-                    single = c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+                    else
+                    {
+                        single = c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+                    }
+                }
+                else if (c == '\uFFFD')
+                {
+                    // An undecodable byte shows as a visible mark between words ("Liam \uFFFD Nowak" reads
+                    // as a name with a smudge in it): a space, so the name's words stay next to each other.
+                    width = 1;
+                    fold = " ";
                 }
                 else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
                 {
@@ -78,6 +86,10 @@ public static class TextNormalizer
                 {
                     width = 1;
                     fold = BmpFolds[c] ??= ComputeFold(char.IsSurrogate(c) ? "\uFFFD" : c.ToString());
+                    if (fold.Length == 0 && WordBoundary(map, n, text, i + 1))
+                    {
+                        fold = " ";
+                    }
                 }
 
                 var needed = fold?.Length ?? 1;
@@ -146,6 +158,14 @@ public static class TextNormalizer
 
         return true;
     }
+
+    /// <summary>
+    /// Whether an invisible character (a control, a zero-width character) stands where a reader sees two
+    /// words: after a small letter and before a capital, as in "Liam\u0000Nowak", read "LiamNowak". There it
+    /// splits; anywhere else it joins ("Em\u200Bma" is Emma), so hiding it inside a word hides nothing.
+    /// </summary>
+    private static bool WordBoundary(int[] map, int n, ReadOnlySpan<char> text, int next) =>
+        n > 0 && char.IsLower(text[map[n - 1]]) && next < text.Length && char.IsUpper(text[next]);
 
     // Control characters other than whitespace render as nothing, so they can hide inside a word.
     private static bool IsInvisibleAscii(char c) => (c < 0x20 && c is not ('\t' or '\n' or '\v' or '\f' or '\r')) || c == 0x7F;

@@ -108,8 +108,14 @@ public sealed class NameRulesTests
     [InlineData("Grace L. won the state final.", "Grace L.")]
     [InlineData("Olive Green painted the mural.", "Olive Green")]
     [InlineData("congrats liam nowak", "liam nowak")]
+    [InlineData("Liam \uFFFD Nowak ran fast.", "Liam \uFFFD Nowak")]
+    [InlineData("Liam\uFFFDNowak ran fast.", "Liam\uFFFDNowak")]
+    [InlineData("Liam\u0000Nowak ran fast.", "Liam\u0000Nowak")]
+    [InlineData("Liam\u0001Nowak ran fast.", "Liam\u0001Nowak")]
     public async Task RestrictedStudentIsFlaggedInEveryNameFormWithoutFix(string text, string evidence)
     {
+        text = System.Text.RegularExpressions.Regex.Unescape(text);
+        evidence = System.Text.RegularExpressions.Regex.Unescape(evidence);
         var verdict = await CheckAsync(text, new MediaRestrictionNameRule());
 
         var finding = Assert.Single(verdict.Findings);

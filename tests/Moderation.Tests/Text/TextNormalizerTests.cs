@@ -53,6 +53,20 @@ public sealed class TextNormalizerTests
         Assert.Equal("emma", n.Value);
     }
 
+    [Theory]
+    [InlineData("Liam\u0000Nowak", "liam nowak")]
+    [InlineData("Liam\u0001Nowak", "liam nowak")]
+    [InlineData("Liam\u200BNowak", "liam nowak")]
+    [InlineData("Liam\u0085Nowak", "liam\u0085nowak")]
+    [InlineData("Liam \uFFFD Nowak", "liam   nowak")]
+    [InlineData("Em\u0000ma", "emma")]
+    [InlineData("EM\u0001MA", "emma")]
+    public void ControlsAndUndecodableBytesSplitOrJoinWordsAsAReaderSeesThem(string text, string folded)
+    {
+        var n = TextNormalizer.Normalize(TextSegment.Identity(SegmentKind.Visible, System.Text.RegularExpressions.Regex.Unescape(text)));
+        Assert.Equal(System.Text.RegularExpressions.Regex.Unescape(folded), n.Value);
+    }
+
     [Fact]
     public void CyrillicLookAlikesFoldToLatinAndMapToTheCyrillicLetters()
     {
