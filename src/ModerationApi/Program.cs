@@ -55,6 +55,7 @@ namespace Kusd.Moderation.Api
 
             app.UseApiProblemDetails();
             app.UseSecurityHeaders();
+            app.UseRequestSizeProblems();
             app.UseDefaultFiles();
             app.UseStaticFiles();
             app.UseAuthentication();

@@ -96,6 +96,25 @@ public sealed class HardeningTests(ApiServerFixture fixture) : IClassFixture<Api
     }
 
     [Fact]
+    public async Task AnOverlongUrlAndOversizedHeadersAreProblemDocuments()
+    {
+        using var client = fixture.Server.Client(fixture.Server.AdminKey);
+        using var longUrl = await client.GetAsync("/v1/rules?q=" + new string('a', 12_000));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/rules");
+        for (var i = 0; i < 8; i++)
+        {
+            request.Headers.Add($"X-Padding-{i}", new string('b', 5_000));
+        }
+
+        using var bigHeaders = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, longUrl.StatusCode);
+        Assert.Equal("application/problem+json", longUrl.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, bigHeaders.StatusCode);
+        Assert.Equal("application/problem+json", bigHeaders.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task NoSuchPersonIsAProblemDocument()
     {
         using var client = fixture.Server.Client(fixture.Server.AdminKey);
@@ -144,10 +163,16 @@ public sealed class HardeningServerTests
 
         using var response = await anonymous.GetAsync("/v1/roster/status?api_key=kusd_secret_in_query_123");
         using var bad = await anonymous.PostAsync("/v1/checks?api_key=kusd_secret_in_query_123", new StringContent("{", Encoding.UTF8, "application/json"));
+        using var admin = server.Client(server.AdminKey);
+        using var notAnImage = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("this is a text file")), "photo", "notes.jpg" } };
+        using var refused = await admin.PostAsync("/v1/checks", notAnImage);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
 
         Assert.NotEmpty(captured);
         Assert.DoesNotContain(captured, line => line.Contains("kusd_secret_in_query_123", StringComparison.Ordinal));
         Assert.DoesNotContain(captured, line => line.Contains("   at ", StringComparison.Ordinal));
+        Assert.DoesNotContain(captured, line => line.StartsWith("Error", StringComparison.Ordinal) || line.StartsWith("Critical", StringComparison.Ordinal));
+        Assert.Contains(captured, line => line.StartsWith("Information", StringComparison.Ordinal) && line.Contains("refused: image UnknownFormat", StringComparison.Ordinal));
     }
 
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider

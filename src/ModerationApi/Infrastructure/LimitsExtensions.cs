@@ -27,7 +27,15 @@ public static class LimitsExtensions
             .ValidateOnStart();
         var limits = builder.Configuration.GetSection(ApiLimitsOptions.SectionName).Get<ApiLimitsOptions>() ?? new ApiLimitsOptions();
         var maxFieldLength = builder.Configuration.GetSection(ModerationOptions.SectionName).Get<ModerationOptions>()?.MaxFieldLength ?? new ModerationOptions().MaxFieldLength;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes;
+
+            // Kestrel answers an over-long request line or header block with an empty 414/431; its own limits
+            // are set a step above ours so that RequestSizeProblems answers first, with problem details.
+            kestrel.Limits.MaxRequestLineSize = RequestSizeProblems.MaxRequestLineBytes * 4;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestSizeProblems.MaxHeaderBytes * 2;
+        });
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(form =>
         {
             form.MultipartBodyLengthLimit = limits.MaxRequestBytes;
@@ -103,5 +111,38 @@ public sealed class InferenceQueue : IDisposable
                 semaphore.Release();
             }
         }
+    }
+}
+
+/// <summary>414 and 431 as problem details, for request lines and header blocks a step below Kestrel's own limits.</summary>
+public static class RequestSizeProblems
+{
+    public const int MaxRequestLineBytes = 8 * 1024;
+    public const int MaxHeaderBytes = 32 * 1024;
+
+    public static WebApplication UseRequestSizeProblems(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var line = request.Method.Length + request.PathBase.Value!.Length + request.Path.Value!.Length + request.QueryString.Value!.Length + 16;
+            var headers = request.Headers.Sum(h => h.Key.Length + 4 + h.Value.Sum(v => v?.Length ?? 0));
+            var (status, title) = line > MaxRequestLineBytes ? (StatusCodes.Status414UriTooLong, "Request line too long")
+                : headers > MaxHeaderBytes ? (StatusCodes.Status431RequestHeaderFieldsTooLarge, "Request headers too large")
+                : (0, null);
+            if (title is null)
+            {
+                await next(context);
+                return;
+            }
+
+            context.Response.StatusCode = status;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = status, Title = title, Detail = $"This server takes request lines up to {MaxRequestLineBytes:N0} bytes and headers up to {MaxHeaderBytes:N0} bytes." },
+            });
+        });
+        return app;
     }
 }
