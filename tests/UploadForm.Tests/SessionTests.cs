@@ -129,11 +129,11 @@ public class SessionTests(UploadFormFixture fixture, ITestOutputHelper output)
             () => page.GetByRole(AriaRole.Button, new() { Name = "Check the post" }).ClickAsync(),
             r => r.Url.EndsWith("/v1/checks", StringComparison.Ordinal));
         Assert.Equal(503, response.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Check the post" })).ToBeDisabledAsync();
         var error = page.Locator("#error");
         await Assertions.Expect(error).ToContainTextAsync("The checker is busy right now");
         await Assertions.Expect(page.Locator("#retry-line")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"You can check again in \d+ seconds?\."));
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Check the post" })).ToBeDisabledAsync();
-        await Assertions.Expect(page.Locator("#retry-line")).ToHaveTextAsync("You can check again now.", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#retry-line")).ToHaveTextAsync("You can check again now.", new() { Timeout = 15_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Check the post" })).ToBeEnabledAsync();
         Assert.Equal(Caption, await page.Locator("#caption").InputValueAsync());
         await Assertions.Expect(page.Locator("#file-list li")).ToHaveCountAsync(1);

@@ -27,6 +27,12 @@ public sealed class CheckService(
     IOptions<PersistenceOptions> persistence,
     ILogger<CheckService> logger)
 {
+    /// <summary>
+    /// How long a client turned away by a full image queue should wait: a full queue of photos takes a few
+    /// seconds a photo on two cores to drain, so sooner would mostly be turned away again.
+    /// </summary>
+    public const int BusyRetryAfterSeconds = 5;
+
     public async Task<CheckOutcome> CheckAsync(CheckRequest request, string requestSha256, string keyId, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -50,7 +56,7 @@ public sealed class CheckService(
             using var lease = request.Images.Count > 0 ? await queue.TryEnterAsync(cancellationToken) : NoLease.Instance;
             if (lease is null)
             {
-                return CheckOutcome.Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many image checks are waiting for the models; retry after the Retry-After seconds.", retryAfterSeconds: 2);
+                return CheckOutcome.Problem(StatusCodes.Status503ServiceUnavailable, "Busy", "Too many image checks are waiting for the models; retry after the Retry-After seconds.", retryAfterSeconds: BusyRetryAfterSeconds);
             }
 
             var audit = new CheckAudit();

@@ -56,9 +56,7 @@ public static class CorpusData
         AllowTrailingCommas = true,
     };
 
-    private static readonly Lazy<string> LazyRepoRoot = new(FindRepoRoot);
-
-    public static string RepoRoot => LazyRepoRoot.Value;
+    public static string RepoRoot => Kusd.Moderation.TestSupport.RepositoryRoot.Path;
 
     public static string CorpusDirectory => Path.Combine(RepoRoot, "tests", "Moderation.Tests", "Corpus");
 
@@ -85,18 +83,5 @@ public static class CorpusData
         var result = RosterCsv.Parse(stream, new ModerationOptions());
         return result.Roster
             ?? throw new InvalidDataException("The corpus roster does not import: " + string.Join("; ", result.Errors.Select(e => e.Message)));
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Kusd.Moderation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Kusd.Moderation.sln was not found above the test assembly.");
     }
 }
