@@ -117,25 +117,22 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
         var faces = Detect(pyramid, cancellationToken);
         timings["detect"] = Lap(clock);
 
-        var landmarks = faces.Select(f => _landmarker.FivePoints(pyramid, f.Box, cancellationToken)).ToList();
+        // Faces are independent: landmarks and embeddings run side by side (the inference gate bounds how
+        // many at once), and each lands in its own slot, so the result is the same as one by one.
+        var landmarks = new IReadOnlyList<PointF32>[faces.Count];
+        Parallel.For(0, faces.Count, Parallelism(cancellationToken), i => landmarks[i] = _landmarker.FivePoints(pyramid, faces[i].Box, cancellationToken));
         timings["landmarks"] = Lap(clock);
 
-        var results = new List<DetectedFace>(faces.Count);
-        for (var i = 0; i < faces.Count; i++)
+        var results = new DetectedFace[faces.Count];
+        Parallel.For(0, faces.Count, Parallelism(cancellationToken), i =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var five = landmarks[i];
             var aligned = new AlignedFace(pyramid, five);
             var qualityChip = aligned.Chip(FaceAlignment.ArcFace112, 112);
             var quality = FaceQualityEstimator.Estimate(faces[i].Box, five, qualityChip, 112, _options);
-            float[]? embedding = null;
-            if (quality.IsRecognizable)
-            {
-                embedding = _embedder.Embed(aligned, cancellationToken);
-            }
-
-            results.Add(new DetectedFace(faces[i].Box, faces[i].Score, five, quality, embedding));
-        }
+            var embedding = quality.IsRecognizable ? _embedder.Embed(aligned, cancellationToken) : null;
+            results[i] = new DetectedFace(faces[i].Box, faces[i].Score, five, quality, embedding);
+        });
 
         timings["embed"] = Lap(clock);
         timings["total"] = total.Elapsed.TotalMilliseconds;
@@ -167,17 +164,10 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
             proposals.AddRange(PyramidDetection.Detect(pyramid, _blazeFace, _options.BlazeFaceThreshold, _options.MinFacePixels, _options.MaxTiles, cancellationToken));
         }
 
-        var confirmed = new List<FaceCandidate>();
-        foreach (var proposal in PyramidDetection.Suppress(proposals, NmsIou))
-        {
-            var refined = Confirm(pyramid, proposal, cancellationToken);
-            if (refined is not null)
-            {
-                confirmed.Add(refined);
-            }
-        }
-
-        return PyramidDetection.Suppress(confirmed, NmsIou);
+        var suppressed = PyramidDetection.Suppress(proposals, NmsIou);
+        var refined = new FaceCandidate?[suppressed.Count];
+        Parallel.For(0, suppressed.Count, Parallelism(cancellationToken), i => refined[i] = Confirm(pyramid, suppressed[i], cancellationToken));
+        return PyramidDetection.Suppress(refined.OfType<FaceCandidate>(), NmsIou);
     }
 
     /// <summary>
@@ -206,6 +196,10 @@ public sealed class FaceAnalyzer : IFaceAnalyzer, IDisposable
 
         return best;
     }
+
+    /// <summary>One photo uses every core: the person at the upload form waits for this one photo.</summary>
+    internal static ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
 
     private static double Lap(Stopwatch clock)
     {

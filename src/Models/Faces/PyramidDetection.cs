@@ -46,10 +46,14 @@ internal static class PyramidDetection
 
     public static List<FaceCandidate> Detect(ImagePyramid pyramid, IWindowDetector detector, float threshold, int minFacePixels, int maxTiles, CancellationToken cancellationToken)
     {
-        var found = new List<FaceCandidate>();
-        foreach (var (window, interior) in Plan(pyramid.Width, pyramid.Height, detector, minFacePixels, maxTiles))
+        // Windows are independent: they run side by side (the inference gate bounds how many at once), each
+        // into its own slot, and are joined in plan order, so the result is the same as one by one.
+        var plan = Plan(pyramid.Width, pyramid.Height, detector, minFacePixels, maxTiles);
+        var perWindow = new List<FaceCandidate>[plan.Count];
+        Parallel.For(0, plan.Count, FaceAnalyzer.Parallelism(cancellationToken), k =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            var (window, interior) = plan[k];
+            var found = new List<FaceCandidate>();
             var tileRight = window.X0 + (detector.InputWidth / window.Scale);
             var tileBottom = window.Y0 + (detector.InputHeight / window.Scale);
             var edge = 2f / window.Scale;
@@ -65,9 +69,11 @@ internal static class PyramidDetection
                     found.Add(c);
                 }
             }
-        }
 
-        return found;
+            perWindow[k] = found;
+        });
+
+        return [.. perWindow.SelectMany(f => f)];
     }
 
     private static List<(CropWindow, bool[])> Tiles(int width, int height, int iw, int ih, float scale, float minFace)
