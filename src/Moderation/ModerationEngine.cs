@@ -72,7 +72,6 @@ public sealed class ModerationEngine
         activity?.SetTag("kusd.images", request.Images.Count);
         var total = Stopwatch.StartNew();
         var run = new CheckRun();
-        var timings = run.Timings;
         var findings = new List<Finding>();
         audit ??= new CheckAudit();
 
@@ -90,7 +89,7 @@ public sealed class ModerationEngine
             }
         }
 
-        timings["parse"] = watch.Elapsed.TotalMilliseconds;
+        run.Time("parse", watch.Elapsed.TotalMilliseconds);
         var context = new CheckContext(request, fields, _roster.Current, _options) { Audit = audit };
 
         var fixedImageFindings = new HashSet<Finding>(ReferenceEqualityComparer.Instance);
@@ -130,14 +129,14 @@ public sealed class ModerationEngine
         }
 
         var sanitizedFields = SanitizeFields(request, ordered);
-        timings["totalMs"] = total.Elapsed.TotalMilliseconds;
+        run.Time("totalMs", total.Elapsed.TotalMilliseconds);
         var verdict = new Verdict
         {
             Id = NewCheckId(),
             Decision = Decide(ordered, fixedImageFindings),
             Findings = ordered,
             Sanitized = new SanitizedContent(sanitizedFields, sanitizedImages),
-            Timings = timings,
+            Timings = run.Timings,
             Models = Models,
             FindingsOmitted = run.Omitted,
         };
@@ -389,7 +388,6 @@ public sealed class ModerationEngine
     private static ValueTask RunOnPool(Action work, CancellationToken cancellationToken) =>
         new(Task.Run(work, cancellationToken));
 
-
     private static List<Finding> Deduplicate(List<Finding> findings)
     {
         var seen = new HashSet<(string, string, string, TextSpan?, ImageRegion?)>();
@@ -417,14 +415,8 @@ public sealed class ModerationEngine
         && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested);
 
     // Never approved: a person must look at content with more problems than a verdict lists.
-    private static Finding Omitted(string checker, int count) => new()
-    {
-        RuleId = RuleIds.CheckUnavailable,
-        Severity = Severity.Warning,
-        Message = $"The {checker} checker found {count:N0} more findings than are listed; a person must review this content.",
-        Policy = PolicyRefs.Safety,
-        Target = new FindingTarget("check", checker),
-    };
+    private static Finding Omitted(string checker, int count) =>
+        Unavailable(checker, $"The {checker} checker found {count:N0} more findings than are listed; a person must review this content.");
 
     private static Finding Unavailable(string checker, Exception ex) =>
         Unavailable(checker, $"The {checker} checker failed ({ex.GetType().Name}); a person must review this content.");

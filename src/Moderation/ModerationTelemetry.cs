@@ -26,10 +26,10 @@ public static class ModerationTelemetry
 
     internal static void Record(Verdict verdict, Content.Channel channel)
     {
-        Checks.Add(1, new("decision", DecisionName(verdict.Decision)), new("channel", Content.WireNames.Of(channel)));
+        Checks.Add(1, new("decision", Content.WireNames.Of(verdict.Decision)), new("channel", Content.WireNames.Of(channel)));
         foreach (var finding in verdict.Findings)
         {
-            FindingsByRule.Add(1, new("rule", finding.RuleId), new("severity", finding.Severity.ToString().ToLowerInvariant()));
+            FindingsByRule.Add(1, new("rule", finding.RuleId), new("severity", Content.WireNames.Of(finding.Severity)));
         }
 
         foreach (var (stage, ms) in verdict.Timings)
@@ -44,12 +44,4 @@ public static class ModerationTelemetry
             }
         }
     }
-
-    private static string DecisionName(Decision decision) => decision switch
-    {
-        Decision.Approved => "approved",
-        Decision.ApprovedWithChanges => "approvedWithChanges",
-        Decision.NeedsReview => "needsReview",
-        _ => "rejected",
-    };
 }

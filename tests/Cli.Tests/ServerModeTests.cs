@@ -1,37 +1,24 @@
-using Kusd.Moderation.Api;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Kusd.Moderation.Cli.Tests;
 
 /// <summary><c>--server</c> against the real API on a loopback port: same findings and outputs as a local check.</summary>
 public sealed class ServerModeTests : IAsyncLifetime
 {
     private readonly FixtureFolder _folder = new();
-    private readonly string _dataDirectory = Path.Join(Path.GetTempPath(), "kusd-cli-api-" + Guid.NewGuid().ToString("N"));
-    private WebApplication? _app;
+    private ApiServer _server = null!;
     private string _address = string.Empty;
 
     public async Task InitializeAsync()
     {
-        _app = ModerationApp.Create(["--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", _dataDirectory]);
-        await _app.StartAsync();
-        _address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Environment.SetEnvironmentVariable("KUSD_API_KEY", File.ReadAllText(Path.Join(_dataDirectory, "admin-key.txt")).Trim());
+        _server = await ApiServer.StartAsync();
+        _address = _server.Address.ToString();
+        Environment.SetEnvironmentVariable("KUSD_API_KEY", _server.AdminKey);
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
+        await _server.DisposeAsync();
         _folder.Dispose();
-        Directory.Delete(_dataDirectory, recursive: true);
+        Directory.Delete(_server.DataDirectory, recursive: true);
     }
 
     [Fact]

@@ -1,13 +1,7 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Kusd.Moderation.Api;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Kusd.Moderation.Cli.Tests;
 
@@ -35,10 +29,7 @@ public sealed class VerdictEqualityTests : IAsyncLifetime
         """;
 
     private readonly FixtureFolder _folder = new();
-    private readonly string _dataDirectory = Path.Join(Path.GetTempPath(), "kusd-equal-" + Guid.NewGuid().ToString("N"));
-    private WebApplication? _app;
-    private string _address = string.Empty;
-    private string _key = string.Empty;
+    private ApiServer _server = null!;
 
     public async Task InitializeAsync()
     {
@@ -51,12 +42,8 @@ public sealed class VerdictEqualityTests : IAsyncLifetime
         Assert.Equal(0, (await _folder.RunAsync("roster", "enroll", "S1003", "enrol.jpg", "--db", "roster.db")).ExitCode);
 
         var settingsFile = Path.Join(_folder.Root, "settings.json");
-        _app = ModerationApp.Create(["--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", _dataDirectory],
-            builder => builder.Configuration.AddJsonFile(settingsFile));
-        await _app.StartAsync();
-        _address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _key = File.ReadAllText(Path.Join(_dataDirectory, "admin-key.txt")).Trim();
-        using var admin = Client();
+        _server = await ApiServer.StartWithAsync(builder => builder.Configuration.AddJsonFile(settingsFile));
+        using var admin = _server.Client(_server.AdminKey);
         (await admin.PostAsync("/v1/roster/import", new StringContent(Roster, Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
         using var photo = new MultipartFormDataContent { { new ByteArrayContent(TestPhotos.Read(TestPhotos.GraceHopper)), "photo", "enrol.jpg" } };
         (await admin.PostAsync("/v1/roster/people/S1003/faces", photo)).EnsureSuccessStatusCode();
@@ -64,24 +51,19 @@ public sealed class VerdictEqualityTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
+        await _server.DisposeAsync();
         _folder.Dispose();
-        Directory.Delete(_dataDirectory, recursive: true);
+        Directory.Delete(_server.DataDirectory, recursive: true);
     }
 
     [Fact]
     public async Task TheLocalCliTheServerModeAndTheApiGiveTheSameVerdictForTextAndImages()
     {
         var local = await _folder.RunAsync("check", "content", "--db", "roster.db", "--settings", "settings.json", "--format", "json");
-        Environment.SetEnvironmentVariable("KUSD_API_KEY", _key);
-        var remote = await _folder.RunAsync("check", "content", "--server", _address, "--format", "json");
+        Environment.SetEnvironmentVariable("KUSD_API_KEY", _server.AdminKey);
+        var remote = await _folder.RunAsync("check", "content", "--server", _server.Address.ToString(), "--format", "json");
 
-        using var api = Client();
+        using var api = _server.Client(_server.AdminKey);
         using var text = await api.PostAsJsonAsync("/v1/checks", new { fields = new[] { new { name = "body", text = Post, format = "markdown" } } });
         using var image = await api.PostAsJsonAsync("/v1/checks", new { images = new[] { new { name = "hopper.jpg", data = Convert.ToBase64String(TestPhotos.Read(TestPhotos.GraceHopper)) } } });
         text.EnsureSuccessStatusCode();
@@ -104,13 +86,6 @@ public sealed class VerdictEqualityTests : IAsyncLifetime
         Assert.Contains("email/student", apiText, StringComparison.Ordinal);
         Assert.Single(apiText.Split('\n'), l => l.StartsWith("link/external", StringComparison.Ordinal));
         Assert.Contains("media-restriction/face error", apiImage, StringComparison.Ordinal);
-    }
-
-    private HttpClient Client()
-    {
-        var client = new HttpClient { BaseAddress = new Uri(_address), Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-        return client;
     }
 
     private static Dictionary<string, string> Files(CliResult result)

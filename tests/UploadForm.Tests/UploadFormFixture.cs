@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Kusd.Moderation.TestSupport;
 using Microsoft.Playwright;
 
 namespace Kusd.Moderation.UploadForm.Tests;
@@ -88,15 +89,7 @@ public sealed class UploadFormFixture : IAsyncLifetime
 
         CheckKey = await CreateCheckKeyAsync("upload form tests");
 
-        // The browser is Debian's chromium package; Playwright must never fetch its own.
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        (_playwright, Browser) = await DebianChromium.LaunchAsync();
     }
 
     public HttpClient Client(string key)

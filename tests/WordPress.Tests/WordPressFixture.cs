@@ -106,15 +106,7 @@ public sealed class WordPressFixture : IAsyncLifetime
             AppPasswords[login] = (await WpToolAsync("app-password", login)).Trim();
         }
 
-        // The browser is Debian's chromium package; Playwright must never fetch its own.
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        (_playwright, Browser) = await DebianChromium.LaunchAsync();
     }
 
     public HttpClient Api(string key)

@@ -19,6 +19,23 @@ public static class WireNames
 
     public static string Of(Channel channel) => channel == Channel.Social ? "social" : "website";
 
+    /// <summary>A decision as the verdict JSON spells it (its <c>JsonStringEnumMemberName</c>).</summary>
+    public static string Of(Decision decision) => decision switch
+    {
+        Decision.Approved => "approved",
+        Decision.ApprovedWithChanges => "approvedWithChanges",
+        Decision.NeedsReview => "needsReview",
+        _ => "rejected",
+    };
+
+    /// <summary>A severity as the verdict JSON spells it.</summary>
+    public static string Of(Severity severity) => severity switch
+    {
+        Severity.Note => "note",
+        Severity.Warning => "warning",
+        _ => "error",
+    };
+
     /// <summary>A format from its wire name (null: plain); false for a name that is not one.</summary>
     public static bool TryParseFormat(string? name, out ContentFormat format)
     {

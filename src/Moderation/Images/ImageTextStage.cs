@@ -33,9 +33,6 @@ public sealed class ImageTextStage
     /// <summary>Whether a field holds text read from an image (and so is no clickable link, no editable text).</summary>
     public static bool IsImageTextField(string fieldName) => fieldName.EndsWith(FieldSuffix, StringComparison.Ordinal);
 
-    /// <summary>The image field a text field was read from.</summary>
-    public static string ImageFieldOf(string textFieldName) => textFieldName[..^FieldSuffix.Length];
-
     /// <summary>Reads the image's text; null when there is none.</summary>
     public ImageText? Read(DecodedImage image, CancellationToken cancellationToken)
     {

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Kusd.Moderation.Api.Infrastructure;
 
 namespace Kusd.Moderation.Api.Catalog;
 
@@ -35,9 +33,9 @@ public static class CatalogApi
             new RuleDto(r.Id, r.Title, r.Description, r.Help, r.DefaultSeverity, r.Policy, r.AutomaticFix, r.SeverityNote))]));
     }
 
-    public static Ok<RequestLimits> GetLimits(HttpContext http, IOptions<ApiLimitsOptions> limits, ModerationSettings settings)
+    public static Ok<RequestLimits> GetLimits(HttpContext http, RequestLimits limits)
     {
         http.Response.Headers.CacheControl = "public, max-age=300";
-        return TypedResults.Ok(RequestLimits.Of(limits.Value, settings));
+        return TypedResults.Ok(limits);
     }
 }

@@ -19,7 +19,7 @@ public sealed record CheckOutcome(Verdict? Verdict, int Status = StatusCodes.Sta
 /// Behind <c>POST /v1/checks</c>: idempotency, admission of image checks, the engine, the audit record and
 /// one log line. It knows nothing of how the request was encoded (JSON or multipart).
 /// </summary>
-public sealed class CheckService(
+public sealed partial class CheckService(
     ModerationEngine engine,
     CheckStore store,
     IdempotencyCache idempotency,
@@ -135,15 +135,17 @@ public sealed class CheckService(
     private static readonly System.Buffers.SearchValues<string> UsualFields = System.Buffers.SearchValues.Create(
         ["title", "body", "content", "excerpt", "caption", "description", "summary", "alt", "text", "message"], StringComparison.OrdinalIgnoreCase);
 
-    private static FindingTarget AuditTarget(FindingTarget target) => target with { Field = AuditField(target.Field), Name = null };
+    // A "check" target names a checker (faces, names), not content: only text and image targets are hashed.
+    private static FindingTarget AuditTarget(FindingTarget target) =>
+        target.Kind is FindingTarget.TextKind or FindingTarget.ImageKind ? target with { Field = AuditField(target.Field), Name = null } : target;
 
-    private static string AuditField(string field)
-    {
-        var bare = field.EndsWith(Images.ImageTextStage.FieldSuffix, StringComparison.Ordinal) ? field[..^Images.ImageTextStage.FieldSuffix.Length] : field;
-        var usual = UsualFields.Contains(bare)
-            || System.Text.RegularExpressions.Regex.IsMatch(bare, @"^images\[\d{1,3}\](@\d{1,4})?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
-        return usual ? field : "field-" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(field)))[..12];
-    }
+    private static string AuditField(string field) =>
+        UsualFields.Contains(field) || ImageField().IsMatch(field)
+            ? field
+            : "field-" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(field)))[..12];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^images\[\d{1,3}\]$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ImageField();
 
     private sealed class NoLease : IDisposable
     {

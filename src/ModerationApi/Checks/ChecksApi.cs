@@ -44,12 +44,11 @@ public static class ChecksApi
     public static async Task<Results<Ok<Verdict>, ProblemHttpResult, ValidationProblem>> CreateCheck(
         HttpContext http,
         CheckService checks,
-        ModerationSettings settings,
-        IOptions<ApiLimitsOptions> limits,
+        RequestLimits limits,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
     {
-        var read = await CheckRequestReader.ReadAsync(http.Request, RequestLimits.Of(limits.Value, settings), json.Value.SerializerOptions, cancellationToken);
+        var read = await CheckRequestReader.ReadAsync(http.Request, limits, json.Value.SerializerOptions, cancellationToken);
         if (read.Error is not null)
         {
             return read.Error switch

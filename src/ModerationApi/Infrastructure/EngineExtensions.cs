@@ -18,6 +18,7 @@ public static class EngineExtensions
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(settings.Moderation);
+        services.AddSingleton(sp => Catalog.RequestLimits.Of(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiLimitsOptions>>().Value, settings));
         services.AddSingleton(sp =>
         {
             var roster = sp.GetRequiredService<RosterDatabase>();

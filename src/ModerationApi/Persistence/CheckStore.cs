@@ -86,7 +86,7 @@ public sealed class CheckStore(Database database)
             ("@id", record.Id),
             ("@key", record.KeyId),
             ("@created", record.CreatedUtc.ToString("O", CultureInfo.InvariantCulture)),
-            ("@decision", JsonSerializer.Serialize(record.Decision, ModerationJson.Options).Trim('"')),
+            ("@decision", Content.WireNames.Of(record.Decision)),
             ("@record", JsonSerializer.Serialize(stored, ModerationJson.Options)),
             ("@content", record.Content is null ? null : JsonSerializer.Serialize(record.Content, ModerationJson.Options)));
         foreach (var match in record.Matches ?? [])

@@ -1,10 +1,13 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Kusd.Moderation.Api.Tests;
+using Kusd.Moderation.Api;
+
+namespace Kusd.Moderation.TestSupport;
 
 /// <summary>The real app on a loopback port, with its own data folder; speaks HTTP like any caller.</summary>
 public sealed class ApiServer : IAsyncDisposable
