@@ -3,12 +3,13 @@
 # wordpress package served by PHP's built-in server, a private MariaDB server, and this checkout's plugin.
 #   bash tests/wordpress.sh start [--fresh]   prints the site URL (--fresh drops the database first)
 #   bash tests/wordpress.sh stop
-# Settings (environment): KUSD_WP_PORT (58080), KUSD_WP_DB_PORT (53306), KUSD_WP_DATA (/tmp/kusd-test-wordpress),
+# Settings (environment): KUSD_WP_PORT (28080), KUSD_WP_DATA (/tmp/kusd-test-wordpress),
 # KUSD_WP_CONFIG (kusd-test: the name of /etc/wordpress/config-NAME.php, selected per request by the router).
+# MariaDB listens on a socket in the data folder only, never on a TCP port. Pick KUSD_WP_PORT below the kernel's
+# ephemeral range (32768-60999 on Debian): a port inside it can be held by any outgoing connection on the machine.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-port=${KUSD_WP_PORT:-58080}
-db_port=${KUSD_WP_DB_PORT:-53306}
+port=${KUSD_WP_PORT:-28080}
 data=${KUSD_WP_DATA:-/tmp/kusd-test-wordpress}
 config=${KUSD_WP_CONFIG:-kusd-test}
 url="http://127.0.0.1:$port"
@@ -18,12 +19,16 @@ fresh=${2:-}
 
 fail() { echo "wordpress.sh: $*" >&2; exit 1; }
 
-stop() {
+stop_php() {
   # The PHP server runs in its own process group (setsid): the group holds its forked workers too.
   if [ -f "$data/php.pid" ]; then
     kill -- "-$(cat "$data/php.pid")" 2>/dev/null || true
     rm -f "$data/php.pid"
   fi
+}
+
+stop() {
+  stop_php
   if [ -f "$data/mysql.pid" ]; then
     kill "$(cat "$data/mysql.pid")" 2>/dev/null || true
     for _ in $(seq 1 40); do [ -f "$data/mysql.pid" ] || break; sleep 0.25; done
@@ -42,7 +47,7 @@ command -v mariadbd >/dev/null || fail "MariaDB is not installed (apt-get instal
 [ -d /usr/share/wordpress/wp-content/themes/twentytwentyone ] || fail "the theme is missing (apt-get install wordpress-theme-twentytwentyone)"
 mkdir -p "$data/wp-content/uploads" "$data/wp-content/plugins"
 
-# MariaDB: its own data folder, socket and port, so it never meets a system server.
+# MariaDB: its own data folder and socket, no TCP port, so it never meets a system server or another test.
 as_mysql() { if [ "$(id -u)" = 0 ]; then runuser -u mysql -- "$@"; else "$@"; fi; }
 sql() { mariadb --no-defaults -S "$socket" -uroot "$@"; }
 if ! mariadb-admin --no-defaults -S "$socket" -uroot ping >/dev/null 2>&1; then
@@ -54,7 +59,7 @@ if ! mariadb-admin --no-defaults -S "$socket" -uroot ping >/dev/null 2>&1; then
   fi
   [ "$(id -u)" = 0 ] && chown mysql:mysql "$data"
   [ "$(id -u)" = 0 ] && chmod 755 "$data"
-  as_mysql mariadbd --no-defaults --datadir="$data/mysql" --socket="$socket" --port="$db_port" --bind-address=127.0.0.1 \
+  as_mysql mariadbd --no-defaults --datadir="$data/mysql" --socket="$socket" --skip-networking \
     --pid-file="$data/mysql.pid" --log-error="$data/mysql.log" --skip-name-resolve --innodb-flush-log-at-trx-commit=0 \
     --innodb-buffer-pool-size=64M >/dev/null 2>&1 &
   for _ in $(seq 1 60); do
@@ -64,12 +69,14 @@ if ! mariadb-admin --no-defaults -S "$socket" -uroot ping >/dev/null 2>&1; then
   mariadb-admin --no-defaults -S "$socket" -uroot ping >/dev/null 2>&1 || { tail -n 20 "$data/mysql.log" >&2; fail "MariaDB did not start"; }
 fi
 if [ "$fresh" = --fresh ]; then
+  # A PHP server left by an earlier run (on whatever port it had) goes; this run starts its own.
+  stop_php
   sql -e "DROP DATABASE IF EXISTS wordpress"
   rm -rf "$data/wp-content/uploads" "$data/debug.log"
   mkdir -p "$data/wp-content/uploads"
 fi
-sql -e "CREATE DATABASE IF NOT EXISTS wordpress; CREATE USER IF NOT EXISTS 'wordpress'@'127.0.0.1' IDENTIFIED BY 'wordpress';
-        GRANT ALL ON wordpress.* TO 'wordpress'@'127.0.0.1'"
+sql -e "CREATE DATABASE IF NOT EXISTS wordpress; CREATE USER IF NOT EXISTS 'wordpress'@'localhost' IDENTIFIED BY 'wordpress';
+        GRANT ALL ON wordpress.* TO 'wordpress'@'localhost'"
 
 # The plugin from this checkout, the theme from Debian's package; uploads stay in the data folder.
 ln -sfn "$repo/integrations/wordpress/kusd-moderation" "$data/wp-content/plugins/kusd-moderation"
@@ -83,7 +90,7 @@ cat > "/etc/wordpress/config-$config.php" <<PHP
 define( 'DB_NAME', 'wordpress' );
 define( 'DB_USER', 'wordpress' );
 define( 'DB_PASSWORD', 'wordpress' );
-define( 'DB_HOST', '127.0.0.1:$db_port' );
+define( 'DB_HOST', 'localhost:$socket' );
 define( 'WP_HOME', '$url' );
 define( 'WP_SITEURL', '$url' );
 define( 'WP_CONTENT_DIR', '$data/wp-content' );
@@ -120,7 +127,8 @@ if ! curl -fsS -o /dev/null "$url/wp-includes/images/blank.gif" 2>/dev/null; the
     curl -fsS -o /dev/null "$url/wp-includes/images/blank.gif" 2>/dev/null && break
     sleep 0.5
   done
-  curl -fsS -o /dev/null "$url/wp-includes/images/blank.gif" || { tail -n 20 "$data/php.log" >&2; fail "the PHP server did not start"; }
+  curl -fsS -o /dev/null "$url/wp-includes/images/blank.gif" \
+    || { tail -n 20 "$data/php.log" >&2; fail "the PHP server did not start on port $port (taken? set KUSD_WP_PORT)"; }
 fi
 
 KUSD_WP_CONFIG=$config php "$repo/tests/wordpress/wp-tool.php" install "$url" >&2

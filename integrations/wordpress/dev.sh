@@ -3,13 +3,13 @@
 # (Debian's wordpress package, MariaDB, PHP's built-in server; see tests/wordpress.sh) wired to it, then waits.
 # Ctrl-C stops both. Needs root once for /etc/wordpress/config-kusd-dev.php, and the packages .ci/run installs.
 #   bash integrations/wordpress/dev.sh
-# Ports: KUSD_DEV_API_PORT (5180), KUSD_WP_PORT (8080), KUSD_WP_DB_PORT (53307). State: /tmp/kusd-dev-wordpress.
+# Ports: KUSD_DEV_API_PORT (5180), KUSD_WP_PORT (8080); MariaDB uses a socket. State: /tmp/kusd-dev-wordpress.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 api_port=${KUSD_DEV_API_PORT:-5180}
 api="http://127.0.0.1:$api_port"
-export KUSD_WP_PORT=${KUSD_WP_PORT:-8080} KUSD_WP_DB_PORT=${KUSD_WP_DB_PORT:-53307}
+export KUSD_WP_PORT=${KUSD_WP_PORT:-8080}
 export KUSD_WP_DATA=${KUSD_WP_DATA:-/tmp/kusd-dev-wordpress} KUSD_WP_CONFIG=kusd-dev
 api_data="$KUSD_WP_DATA/api"
 mkdir -p "$api_data"

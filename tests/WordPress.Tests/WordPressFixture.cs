@@ -28,12 +28,10 @@ public sealed class WordPressFixture : IAsyncLifetime
         """;
 
     /// <summary>
-    /// Loopback ports of this test run only: PostgreSQL's tests use 55432 (tests/postgres.sh), the API binds port 0,
-    /// integrations/wordpress/dev.sh uses 8080 and 53307.
+    /// PHP's built-in server: a free port below the ephemeral range, where no test's outgoing connection can hold it
+    /// (the API binds port 0; MariaDB listens on a socket only).
     /// </summary>
-    public const int WordPressPort = 58080;
-
-    public const int MariaDbPort = 53306;
+    public static readonly int WordPressPort = LoopbackPorts.FreeBelowEphemeralRange();
 
     public const string ConfigName = "kusd-test";
 
@@ -151,7 +149,6 @@ public sealed class WordPressFixture : IAsyncLifetime
 
         start.Environment["KUSD_WP_CONFIG"] = ConfigName;
         start.Environment["KUSD_WP_PORT"] = WordPressPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["KUSD_WP_DB_PORT"] = MariaDbPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
