@@ -17,6 +17,9 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string ScopeClaim = "scope";
+
+    /// <summary>A school the key is bound to (none: the whole district).</summary>
+    public const string SchoolClaim = "school";
     private const string BlockedItem = "kusd.auth.retryAfter";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -49,6 +52,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, key.Id), new(ClaimTypes.Name, key.Name) };
         claims.AddRange(key.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        claims.AddRange(key.Schools.Select(s => new Claim(SchoolClaim, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
@@ -103,6 +107,10 @@ public static class AccessExtensions
     }
 
     public static string KeyId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
+
+    /// <summary>The schools the caller's key is bound to; empty when it may check for the whole district.</summary>
+    public static IReadOnlyList<string> BoundSchools(this ClaimsPrincipal user) =>
+        [.. user.FindAll(ApiKeyAuthenticationHandler.SchoolClaim).Select(c => c.Value)];
 
     public static bool HasScope(this ClaimsPrincipal user, string scope) =>
         user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope) || user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.Admin);

@@ -15,7 +15,11 @@ public static class Scopes
     public static IReadOnlyList<string> All { get; } = [Check, Roster, Admin];
 }
 
-public sealed record ApiKeyInfo(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedUtc, DateTimeOffset? RevokedUtc);
+/// <param name="Schools">
+/// The schools the key is bound to (roster school codes): its checks compare faces only with those schools' restricted
+/// students, as the CMS of one school needs; empty for the whole district.
+/// </param>
+public sealed record ApiKeyInfo(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedUtc, DateTimeOffset? RevokedUtc, IReadOnlyList<string> Schools);
 
 /// <summary>
 /// API keys, stored as SHA-256 hashes (the keys are 256-bit random, so a fast hash is enough). A key
@@ -37,14 +41,26 @@ public sealed class ApiKeyStore(Database database, TimeProvider time)
                 created_utc TEXT NOT NULL,
                 revoked_utc TEXT NULL)
             """),
+        new("keys", 2, """
+            ALTER TABLE api_keys ADD COLUMN schools TEXT NOT NULL DEFAULT ''
+            """),
     ];
 
-    /// <summary>Creates a key; the plain key is returned once and never stored.</summary>
+    /// <summary>Most schools one key may be bound to (the check request's own limit).</summary>
+    public const int MaxSchools = 100;
+
     /// <summary>Longest key name ("WordPress plugin, Bradford High"): a label, not a document.</summary>
     public const int MaxNameLength = 100;
 
-    public (ApiKeyInfo Info, string Key) Create(string name, IReadOnlyList<string> scopes)
+    /// <summary>Creates a key; the plain key is returned once and never stored.</summary>
+    public (ApiKeyInfo Info, string Key) Create(string name, IReadOnlyList<string> scopes, IReadOnlyList<string>? schools = null)
     {
+        schools ??= [];
+        if (schools.Count > MaxSchools || schools.Any(school => school is null || Kusd.Moderation.Roster.PersonRules.CheckId(school, "schools") is not null))
+        {
+            throw new ArgumentException($"At most {MaxSchools} school codes, each of ASCII letters, digits and - _ . :", nameof(schools));
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (name.Length > MaxNameLength || name.Any(char.IsControl))
         {
@@ -65,17 +81,18 @@ public sealed class ApiKeyStore(Database database, TimeProvider time)
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
         var key = $"kusd_{id}_{secret}";
-        var info = new ApiKeyInfo(id, name, [.. scopes.Distinct()], time.GetUtcNow(), null);
+        var info = new ApiKeyInfo(id, name, [.. scopes.Distinct()], time.GetUtcNow(), null, [.. schools.Distinct(StringComparer.OrdinalIgnoreCase)]);
         using var connection = database.Open();
         database.Execute(
             connection,
             null,
-            "INSERT INTO api_keys (id, name, scopes, secret_sha256, created_utc) VALUES (@id, @name, @scopes, @hash, @created)",
+            "INSERT INTO api_keys (id, name, scopes, secret_sha256, created_utc, schools) VALUES (@id, @name, @scopes, @hash, @created, @schools)",
             ("@id", id),
             ("@name", name),
             ("@scopes", string.Join(',', info.Scopes)),
             ("@hash", Hash(key)),
-            ("@created", info.CreatedUtc.ToString("O", CultureInfo.InvariantCulture)));
+            ("@created", info.CreatedUtc.ToString("O", CultureInfo.InvariantCulture)),
+            ("@schools", string.Join(',', info.Schools)));
         return (info, key);
     }
 
@@ -95,7 +112,7 @@ public sealed class ApiKeyStore(Database database, TimeProvider time)
     public IReadOnlyList<ApiKeyInfo> List()
     {
         using var connection = database.Open();
-        using var command = database.Command(connection, null, "SELECT id, name, scopes, created_utc, revoked_utc FROM api_keys ORDER BY created_utc");
+        using var command = database.Command(connection, null, "SELECT id, name, scopes, created_utc, revoked_utc, schools FROM api_keys ORDER BY created_utc");
         using var reader = command.ExecuteReader();
         var keys = new List<ApiKeyInfo>();
         while (reader.Read())
@@ -132,10 +149,10 @@ public sealed class ApiKeyStore(Database database, TimeProvider time)
         if (parts.Length == 3 && parts[0] == "kusd")
         {
             using var connection = database.Open();
-            using var command = database.Command(connection, null, "SELECT id, name, scopes, created_utc, revoked_utc, secret_sha256 FROM api_keys WHERE id = @id", ("@id", parts[1]));
+            using var command = database.Command(connection, null, "SELECT id, name, scopes, created_utc, revoked_utc, schools, secret_sha256 FROM api_keys WHERE id = @id", ("@id", parts[1]));
             using var reader = command.ExecuteReader();
             if (reader.Read()
-                && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(reader.GetString(5)), Encoding.ASCII.GetBytes(hash)))
+                && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(reader.GetString(6)), Encoding.ASCII.GetBytes(hash)))
             {
                 var info = Read(reader);
                 found = info.RevokedUtc is null ? info : null;
@@ -156,7 +173,8 @@ public sealed class ApiKeyStore(Database database, TimeProvider time)
         reader.GetString(1),
         reader.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries),
         DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture),
-        reader.IsDBNull(4) ? null : DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture));
+        reader.IsDBNull(4) ? null : DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
+        reader.GetString(5).Split(',', StringSplitOptions.RemoveEmptyEntries));
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Kusd.Moderation.Api.Access;
 
-public sealed record CreateKeyDto(string Name, IReadOnlyList<string> Scopes);
+/// <param name="Schools">Optional: bind the key to these schools (roster school codes), for the CMS of one school.</param>
+public sealed record CreateKeyDto(string Name, IReadOnlyList<string> Scopes, IReadOnlyList<string>? Schools = null);
 
 public sealed record CreatedKeyDto(ApiKeyInfo Info, string Key);
 
@@ -14,7 +15,11 @@ public static class KeysApi
         group.MapGet("/", (ApiKeyStore keys) => TypedResults.Ok(keys.List()))
             .WithSummary("List API keys").WithDescription("Ids, names, scopes and dates; never the keys themselves (only their hashes are stored).");
         group.MapPost("/", Create).WithSummary("Create an API key")
-            .WithDescription("""The key is in the answer once and never again. Example: {"name":"WordPress plugin","scopes":["check"]}""");
+            .WithDescription("""
+                The key is in the answer once and never again. Example: {"name":"WordPress plugin","scopes":["check"]}.
+                A key for one school's CMS can be bound to its schools, {"name":"Bradford High site","scopes":["check"],"schools":["bradford"]}:
+                its checks then compare faces only with those schools' restricted students, and it may not name other schools.
+                """);
         group.MapDelete("/{id}", Revoke).WithSummary("Revoke an API key").WithDescription("Takes effect within a few seconds on every server.");
         return group;
     }
@@ -23,7 +28,7 @@ public static class KeysApi
     {
         try
         {
-            var (info, key) = keys.Create(body.Name, body.Scopes ?? []);
+            var (info, key) = keys.Create(body.Name, body.Scopes ?? [], body.Schools);
             return TypedResults.Created($"/v1/keys/{info.Id}", new CreatedKeyDto(info, key));
         }
         catch (ArgumentException ex)

@@ -57,10 +57,14 @@ public static class KeysCommand
                 var scopes = scopesAt >= 0 && scopesAt + 1 < rest.Count
                     ? rest[scopesAt + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     : [Scopes.Check];
+                var schoolsAt = rest.IndexOf("--schools");
+                var schools = schoolsAt >= 0 && schoolsAt + 1 < rest.Count
+                    ? rest[schoolsAt + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    : [];
                 try
                 {
-                    var (info, key) = keys.Create(rest[0], scopes);
-                    await stdout.WriteLineAsync($"Created key {info.Id} ({string.Join(",", info.Scopes)}). It is shown once:");
+                    var (info, key) = keys.Create(rest[0], scopes, schools);
+                    await stdout.WriteLineAsync($"Created key {info.Id} ({string.Join(",", info.Scopes)}{(info.Schools.Count > 0 ? "; schools " + string.Join(",", info.Schools) : "")}). It is shown once:");
                     await stdout.WriteLineAsync(key);
                     return 0;
                 }
@@ -82,12 +86,12 @@ public static class KeysCommand
             case "list":
                 foreach (var key in keys.List())
                 {
-                    await stdout.WriteLineAsync($"{key.Id}\t{key.Name}\t{string.Join(",", key.Scopes)}\t{key.CreatedUtc:O}\t{(key.RevokedUtc is null ? "active" : "revoked " + key.RevokedUtc.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}");
+                    await stdout.WriteLineAsync($"{key.Id}\t{key.Name}\t{string.Join(",", key.Scopes)}\t{key.CreatedUtc:O}\t{(key.RevokedUtc is null ? "active" : "revoked " + key.RevokedUtc.Value.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}\t{(key.Schools.Count > 0 ? string.Join(",", key.Schools) : "all schools")}");
                 }
 
                 return 0;
             default:
-                await stderr.WriteLineAsync("usage: keys create NAME [--scopes check,roster,admin] | keys revoke ID | keys list   [--Storage:DataDirectory DIR] [--Storage:PostgresConnectionString CS]");
+                await stderr.WriteLineAsync("usage: keys create NAME [--scopes check,roster,admin] [--schools CODE,CODE] | keys revoke ID | keys list   [--Storage:DataDirectory DIR] [--Storage:PostgresConnectionString CS]");
                 return 2;
         }
     }

@@ -59,7 +59,27 @@ public static class ChecksApi
             };
         }
 
-        var outcome = await checks.CheckAsync(read.Request!, read.RequestSha256, http.User.KeyId(), http.Request.Headers["Idempotency-Key"].FirstOrDefault(), cancellationToken);
+        var (request, requestSha256) = (read.Request!, read.RequestSha256);
+        var bound = http.User.BoundSchools();
+        if (bound.Count > 0)
+        {
+            // A key bound to schools checks within them: a request naming none gets the key's schools, one naming another is refused.
+            if (request.Schools.FirstOrDefault(s => !bound.Contains(s, StringComparer.OrdinalIgnoreCase)) is not null)
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "School outside this key",
+                    detail: "This API key is bound to its schools; the request named a school it is not bound to. Leave schools out to check within the key's schools.");
+            }
+
+            if (request.Schools.Count == 0)
+            {
+                request = request with { Schools = bound };
+                requestSha256 = CheckRequestReader.Hash(request);
+            }
+        }
+
+        var outcome = await checks.CheckAsync(request, requestSha256, http.User.KeyId(), http.Request.Headers["Idempotency-Key"].FirstOrDefault(), cancellationToken);
         if (outcome.RetryAfterSeconds is { } retryAfter)
         {
             http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
