@@ -12,7 +12,9 @@ public sealed record RosterStatus(
     int Staff,
     int Restricted,
     int Templates,
-    IReadOnlyList<string> RestrictedWithoutTemplates);
+    IReadOnlyList<string> RestrictedWithoutTemplates,
+    IReadOnlyList<string> RestrictedWithFewTemplates,
+    IReadOnlyList<string> RestrictedEnrolledBeforeThisSchoolYear);
 
 /// <summary>
 /// The roster and its face templates, in SQLite or PostgreSQL. Templates are encrypted with a key
@@ -255,7 +257,36 @@ public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
             }
         }
 
-        return new RosterStatus(people, students, people - students, restricted, templates, unprotected);
+        // Fewer templates than enrolment asks for, or none from this school year (from 1 July): children's faces change.
+        var few = new List<string>();
+        var stale = new List<string>();
+        var today = DateTimeOffset.UtcNow;
+        var schoolYear = new DateTimeOffset(today.Month >= 7 ? today.Year : today.Year - 1, 7, 1, 0, 0, 0, TimeSpan.Zero);
+        using (var command = _db.Command(
+            connection,
+            null,
+            $$"""
+            SELECT p.id, COUNT(*), MAX(t.created_utc) FROM people p JOIN face_templates t ON t.person_id = p.id{{ofModel}}
+            WHERE p.media_restriction = 1 GROUP BY p.id ORDER BY p.id
+            """,
+            parameters))
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (reader.GetInt64(1) < Faces.FaceEnrollment.RecommendedTemplates)
+                {
+                    few.Add(reader.GetString(0));
+                }
+
+                if (DateTimeOffset.Parse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture) < schoolYear)
+                {
+                    stale.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        return new RosterStatus(people, students, people - students, restricted, templates, unprotected, few, stale);
     }
 
     /// <summary>Grows with every change; processes sharing the file see each other's changes by it.</summary>

@@ -98,8 +98,11 @@ public sealed class RosterCommandTests : IDisposable
         var json = await _folder.RunAsync("check", "site", "--db", "roster.db", "--format", "json");
 
         Assert.Contains("1 face template(s)", status.Stdout, StringComparison.Ordinal);
-        Assert.Contains("S1003", status.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("S1002", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Enrol at least 3 photos", enrolled.Stdout, StringComparison.Ordinal);
+        var unprotected = Assert.Single(status.StdoutLines, l => l.Contains("have no face template (", StringComparison.Ordinal));
+        Assert.Contains("S1003", unprotected, StringComparison.Ordinal);
+        Assert.DoesNotContain("S1002", unprotected, StringComparison.Ordinal);
+        Assert.EndsWith("fewer than 3 face templates (enrol more photos): S1002", Assert.Single(status.StdoutLines, l => l.Contains("fewer than 3", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Findings, result.ExitCode);
         var line = Assert.Single(result.StdoutLines, l => l.Contains(RuleIds.MediaRestrictionFace, StringComparison.Ordinal));
         Assert.Matches(@"^site/img/team\.jpg: error media-restriction/face: .* \(region \d+,\d+,\d+,\d+\)$", line);

@@ -294,6 +294,18 @@ public abstract class ApiTests(ApiServerFixture fixture)
     }
 
     [SkippableFact]
+    public async Task TheRosterStatusNamesRestrictedStudentsEnrolledFromFewerThanThreePhotos()
+    {
+        using var admin = Server.Client(Server.AdminKey);
+
+        var status = await admin.GetFromJsonAsync<JsonElement>("/v1/roster/status");
+
+        Assert.Contains("S1003", status.GetProperty("restrictedWithFewTemplates").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain("S1003", status.GetProperty("restrictedEnrolledBeforeThisSchoolYear").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("S1002", status.GetProperty("restrictedWithoutTemplates").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [SkippableFact]
     public async Task EnrollingAGroupPhotoIsAClearError()
     {
         using var admin = Server.Client(Server.AdminKey);

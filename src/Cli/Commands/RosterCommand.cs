@@ -152,6 +152,11 @@ internal sealed class RosterCommand : Command
         }
 
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{personId}: {result.TemplatesAdded} face template(s) added."));
+        if (result.Advice is not null)
+        {
+            stdout.WriteLine($"{personId}: {result.Advice}");
+        }
+
         return ExitCodes.Clean;
     }
 
@@ -180,12 +185,22 @@ internal sealed class RosterCommand : Command
 
     private static void WriteUnprotected(TextWriter stdout, RosterStatus status)
     {
-        if (status.RestrictedWithoutTemplates.Count == 0)
+        if (status.RestrictedWithoutTemplates.Count > 0)
         {
-            return;
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{status.RestrictedWithoutTemplates.Count} restricted people have no face template (photos of them are not recognised): {string.Join(", ", status.RestrictedWithoutTemplates)}"));
         }
 
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{status.RestrictedWithoutTemplates.Count} restricted people have no face template (photos of them are not recognised): {string.Join(", ", status.RestrictedWithoutTemplates)}"));
+        if (status.RestrictedWithFewTemplates.Count > 0)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{status.RestrictedWithFewTemplates.Count} restricted people have fewer than {FaceEnrollment.RecommendedTemplates} face templates (enrol more photos): {string.Join(", ", status.RestrictedWithFewTemplates)}"));
+        }
+
+        if (status.RestrictedEnrolledBeforeThisSchoolYear.Count > 0)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{status.RestrictedEnrolledBeforeThisSchoolYear.Count} restricted people have no face template from this school year (enrol new photos): {string.Join(", ", status.RestrictedEnrolledBeforeThisSchoolYear)}"));
+        }
     }
 }

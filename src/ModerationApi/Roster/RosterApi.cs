@@ -49,11 +49,11 @@ public static class RosterApi
             .WithDescription("The district CSV of DESIGN.md, a OneRoster 1.1 users.csv, or its zip; as the request body (text/csv, application/zip) or a multipart file. All or nothing: any bad row rejects the file, with every row error listed in the problem details.")
             .Accepts<IFormFile>("multipart/form-data", "text/csv", "application/zip");
         group.MapPost("/people/{id}/faces", Enroll).WithSummary("Enrol face photos of a person")
-            .WithDescription("Multipart: one or more photos, each showing exactly one recognisable face. Photos are not stored; each becomes an encrypted template.")
+            .WithDescription("Multipart: one or more photos, each showing exactly one recognisable face. Photos are not stored; each becomes an encrypted template. Enrol 3 or more photos per student, from different days, and new ones each school year: the answer's `templates` and `advice` say when a student has fewer.")
             .Accepts<IFormFile>("multipart/form-data");
         group.MapDelete("/people/{id}/faces", DeleteFaces).WithSummary("Delete every face template of a person");
         group.MapGet("/status", Status).WithSummary("Roster status")
-            .WithDescription("Counts, and the restricted people with no face template: photos of them are not caught until someone enrols them.");
+            .WithDescription("Counts; the restricted people with no face template (photos of them are not caught until someone enrols them), with fewer than 3, or with none from this school year (from 1 July).");
         return group;
     }
 
