@@ -82,6 +82,17 @@ internal static class ChildrenEvaluation
             }
         }
 
+        Console.WriteLine();
+        Console.WriteLine($"The fused matcher by match threshold (one enrolment photo; review at {thresholds.Review} or the match threshold if lower): the evidence for FaceMatchThresholds.FusedMatch.");
+        Console.WriteLine("match thr | children: matched  flagged | others matched  flagged | adults: matched  flagged | others matched  flagged");
+        foreach (var match in new[] { 0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16 })
+        {
+            var at = thresholds with { Match = match, Review = Math.Min(thresholds.Review, match) };
+            var c = Production(children, fused, 1, at);
+            var a = Production(adults, fused, 1, at);
+            Console.WriteLine($"{match,9:F2} | {c.Matched,17:P1} {c.Flagged,8:P1} | {c.OthersMatched,14:P2} {c.OthersFlagged,8:P1} | {a.Matched,15:P1} {a.Flagged,8:P1} | {a.OthersMatched,14:P2} {a.OthersFlagged,8:P1}");
+        }
+
         QualityThresholds(children, fused, thresholds);
 
         Console.WriteLine();

@@ -180,6 +180,8 @@ internal static class FaceEvaluation
         var dimension = vectors[0].Length;
         var all = new Kusd.Moderation.Faces.FaceTemplateSet("eval", dimension, ids, vectors);
         int probes = 0, matched = 0, flagged = 0, falseMatch = 0, falseFlag = 0;
+        var ownScores = new List<double>();
+        var otherScores = new List<double>();
         foreach (var e in entries.Where(e => subjects.ContainsKey(e.Path) && enrolled.ContainsKey(e.Identity) && enrolled[e.Identity].Path != e.Path))
         {
             probes++;
@@ -189,12 +191,20 @@ internal static class FaceEvaluation
             var others = matcher.Match(subjects[e.Path], all, ids.Where(id => id != e.Identity).ToHashSet());
             falseMatch += others.Decision == Kusd.Moderation.Faces.FaceDecision.Match ? 1 : 0;
             falseFlag += others.Decision != Kusd.Moderation.Faces.FaceDecision.None ? 1 : 0;
+            ownScores.Add(own.Score);
+            otherScores.Add(others.Score);
         }
 
         var t = matcher.Thresholds;
         Console.WriteLine($"  matcher ({t.Scoring}, match {t.Match}, review {t.Review}), {ids.Count} enrolled from one photo, {probes} probes: "
             + $"matched {matched / (double)Math.Max(1, probes):P1}, flagged {flagged / (double)Math.Max(1, probes):P1}; "
             + $"with their own person left out: false match {falseMatch / (double)Math.Max(1, probes):P1}, flagged {falseFlag / (double)Math.Max(1, probes):P1}");
+        if (t.Scoring == FaceScoring.Centered)
+        {
+            // The centred score moves with the roster, so the match threshold is shown as a sweep: the adults' side of FusedMatch's evidence.
+            Console.WriteLine("  by match threshold (matched / false match): " + string.Join(", ", new[] { 0.10, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16 }.Select(m =>
+                $"{m:F2} {ownScores.Count(s => s >= m)}/{probes} {otherScores.Count(s => s >= m)}/{probes}")));
+        }
     }
 
     /// <summary>
