@@ -61,22 +61,64 @@ public sealed class EmbeddingIndex
         return (bestIndex, best);
     }
 
+    /// <summary>Rows per block of <see cref="ScoresMany"/>: 64 rows of 640 floats (160 KB) stay in a core's L2 cache while every probe passes over them.</summary>
+    private const int BlockRows = 64;
+
+    /// <summary>Below this many matrix values (about 1,500 templates of 640) one core is faster than handing blocks out.</summary>
+    private const long ParallelFrom = 1_000_000;
+
     /// <summary>The dot product of <paramref name="probe"/> with every row, in row order.</summary>
-    public float[] Scores(ReadOnlySpan<float> probe)
+    public float[] Scores(float[] probe) => ScoresMany([probe])[0];
+
+    /// <summary>
+    /// The dot product of every probe with every row, in one pass over the matrix: each block of rows is read
+    /// once for all the faces of a photo rather than once per face. Large matrices are split across cores.
+    /// Every score is the same <see cref="Dot"/> of the same two spans as a row-by-row loop would compute.
+    /// </summary>
+    public float[][] ScoresMany(IReadOnlyList<float[]> probes)
     {
-        if (probe.Length != Dimension)
+        ArgumentNullException.ThrowIfNull(probes);
+        var scores = new float[probes.Count][];
+        for (var p = 0; p < probes.Count; p++)
         {
-            throw new ArgumentException($"The probe has {probe.Length} values, not {Dimension}.", nameof(probe));
+            if (probes[p].Length != Dimension)
+            {
+                throw new ArgumentException($"Probe {p} has {probes[p].Length} values, not {Dimension}.", nameof(probes));
+            }
+
+            scores[p] = new float[Count];
         }
 
-        var scores = new float[Count];
-        var matrix = _matrix.AsSpan();
-        for (var row = 0; row < Count; row++)
+        var blocks = (Count + BlockRows - 1) / BlockRows;
+        if ((long)Count * Dimension < ParallelFrom || Environment.ProcessorCount == 1)
         {
-            scores[row] = Dot(matrix.Slice(row * Dimension, Dimension), probe);
+            for (var block = 0; block < blocks; block++)
+            {
+                ScoreBlock(block, probes, scores);
+            }
+        }
+        else
+        {
+            Parallel.For(0, blocks, block => ScoreBlock(block, probes, scores));
         }
 
         return scores;
+    }
+
+    private void ScoreBlock(int block, IReadOnlyList<float[]> probes, float[][] scores)
+    {
+        var first = block * BlockRows;
+        var end = Math.Min(Count, first + BlockRows);
+        var matrix = _matrix.AsSpan();
+        for (var p = 0; p < probes.Count; p++)
+        {
+            var probe = probes[p];
+            var into = scores[p];
+            for (var row = first; row < end; row++)
+            {
+                into[row] = Dot(matrix.Slice(row * Dimension, Dimension), probe);
+            }
+        }
     }
 
     /// <summary>Dot product with SIMD; both spans have the same length.</summary>

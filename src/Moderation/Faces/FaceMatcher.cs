@@ -45,48 +45,77 @@ public sealed class FaceMatcher
     /// <param name="probe">The face's L2-normalised embedding, of the templates' embedder.</param>
     /// <param name="templates">Every restricted student's templates for this embedder (the cohort).</param>
     /// <param name="candidates">The students this face may be compared with; null for all of them.</param>
-    public FaceMatchResult Match(ReadOnlySpan<float> probe, FaceTemplateSet templates, IReadOnlySet<string>? candidates = null)
+    public FaceMatchResult Match(float[] probe, FaceTemplateSet templates, IReadOnlySet<string>? candidates = null) =>
+        MatchAll([probe], templates, candidates)[0];
+
+    /// <summary>
+    /// Every face of a photo in one pass over the templates (<see cref="EmbeddingIndex.ScoresMany"/>); each result
+    /// is the one <see cref="Match"/> gives for that face alone.
+    /// </summary>
+    public IReadOnlyList<FaceMatchResult> MatchAll(IReadOnlyList<float[]> probes, FaceTemplateSet templates, IReadOnlySet<string>? candidates = null)
     {
+        ArgumentNullException.ThrowIfNull(probes);
         ArgumentNullException.ThrowIfNull(templates);
         if (templates.Count == 0)
         {
-            return new FaceMatchResult(FaceDecision.None, double.NegativeInfinity, double.NegativeInfinity, null);
+            return [.. probes.Select(_ => new FaceMatchResult(FaceDecision.None, double.NegativeInfinity, double.NegativeInfinity, null))];
         }
 
+        var scores = templates.Index.ScoresMany(probes);
+        var bestOfPerson = new double[templates.People.Count];
+        var results = new FaceMatchResult[probes.Count];
+        for (var p = 0; p < probes.Count; p++)
+        {
+            results[p] = Decide(scores[p], templates, candidates, bestOfPerson);
+        }
+
+        return results;
+    }
+
+    private FaceMatchResult Decide(float[] raw, FaceTemplateSet templates, IReadOnlySet<string>? candidates, double[] perPerson)
+    {
         // Best similarity per person, over their templates.
-        var raw = templates.Index.Scores(probe);
-        var perPerson = new Dictionary<string, double>(StringComparer.Ordinal);
+        Array.Fill(perPerson, double.NegativeInfinity);
+        var ordinals = templates.PersonOrdinals;
         for (var i = 0; i < raw.Length; i++)
         {
-            var id = templates.PersonIds[i];
-            if (!perPerson.TryGetValue(id, out var s) || raw[i] > s)
+            ref var best = ref perPerson[ordinals[i]];
+            if (raw[i] > best)
             {
-                perPerson[id] = raw[i];
+                best = raw[i];
             }
         }
 
-        var total = perPerson.Values.Sum();
-        var others = perPerson.Count - 1;
-        var best = (Id: (string?)null, Score: double.NegativeInfinity, Similarity: double.NegativeInfinity);
-        foreach (var (id, similarity) in perPerson)
+        // Summed in the order people first appear, as a dictionary of them would be.
+        var total = 0.0;
+        foreach (var similarity in perPerson)
         {
-            if (candidates is not null && !candidates.Contains(id))
+            total += similarity;
+        }
+
+        var people = templates.People;
+        var others = perPerson.Length - 1;
+        var top = (Id: (string?)null, Score: double.NegativeInfinity, Similarity: double.NegativeInfinity);
+        for (var person = 0; person < perPerson.Length; person++)
+        {
+            if (candidates is not null && !candidates.Contains(people[person]))
             {
                 continue;
             }
 
+            var similarity = perPerson[person];
             var score = _thresholds.Scoring == FaceScoring.Centered
                 ? similarity - (((total - similarity) + (_thresholds.CohortMean * FaceMatchThresholds.CohortPrior)) / (others + FaceMatchThresholds.CohortPrior))
                 : similarity;
-            if (score > best.Score)
+            if (score > top.Score)
             {
-                best = (id, score, similarity);
+                top = (people[person], score, similarity);
             }
         }
 
-        var decision = best.Score >= _thresholds.Match ? FaceDecision.Match
-            : best.Score >= _thresholds.Review ? FaceDecision.Review
+        var decision = top.Score >= _thresholds.Match ? FaceDecision.Match
+            : top.Score >= _thresholds.Review ? FaceDecision.Review
             : FaceDecision.None;
-        return new FaceMatchResult(decision, best.Score, best.Similarity, best.Id);
+        return new FaceMatchResult(decision, top.Score, top.Similarity, top.Id);
     }
 }

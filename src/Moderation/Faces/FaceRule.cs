@@ -40,6 +40,11 @@ public sealed class FaceRule : IImageRule
         var image = context.Image;
         var analysis = _analyzer.Analyze(image.Pixels, cancellationToken);
         var target = image.Target;
+
+        // All recognisable faces of the photo against the templates in one pass (a class photo has dozens).
+        var recognisable = analysis.Faces.Where(f => f.Embedding is not null && f.Quality.IsRecognizable).ToList();
+        IReadOnlyList<FaceMatchResult> results = templates.Count == 0 ? [] : _matcher.MatchAll([.. recognisable.Select(f => f.Embedding!)], templates, candidates);
+        var next = 0;
         foreach (var face in analysis.Faces)
         {
             var region = ToRegion(face.Box, analysis.ImageWidth, analysis.ImageHeight);
@@ -68,7 +73,7 @@ public sealed class FaceRule : IImageRule
                 continue;
             }
 
-            var result = _matcher.Match(face.Embedding, templates, candidates);
+            var result = results[next++];
             if (result.Decision != FaceDecision.None)
             {
                 var isMatch = result.Decision == FaceDecision.Match;

@@ -20,6 +20,25 @@ public sealed class FaceTemplateSet
         Model = model;
         PersonIds = personIds;
         Index = new EmbeddingIndex(dimension, embeddings);
+
+        // Each template's person as a number, in the order people first appear: the matcher keeps one best
+        // similarity per person in an array instead of hashing a person id per template and face.
+        var ordinals = new Dictionary<string, int>(StringComparer.Ordinal);
+        var people = new List<string>();
+        PersonOrdinals = new int[personIds.Count];
+        for (var i = 0; i < personIds.Count; i++)
+        {
+            if (!ordinals.TryGetValue(personIds[i], out var ordinal))
+            {
+                ordinal = people.Count;
+                ordinals[personIds[i]] = ordinal;
+                people.Add(personIds[i]);
+            }
+
+            PersonOrdinals[i] = ordinal;
+        }
+
+        People = people;
     }
 
     public static FaceTemplateSet Empty(string model, int dimension) => new(model, dimension, [], []);
@@ -29,6 +48,12 @@ public sealed class FaceTemplateSet
     public IReadOnlyList<string> PersonIds { get; }
 
     public EmbeddingIndex Index { get; }
+
+    /// <summary>The distinct people, in the order their first template appears.</summary>
+    public IReadOnlyList<string> People { get; }
+
+    /// <summary>For each template (row of <see cref="Index"/>), its person's position in <see cref="People"/>.</summary>
+    internal int[] PersonOrdinals { get; }
 
     public int Count => Index.Count;
 }
