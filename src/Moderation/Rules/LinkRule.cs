@@ -45,11 +45,15 @@ public sealed class LinkRule : TextRule
             }
         }
 
-        var targets = found.Where(f => f.IsTarget).ToList();
+        // Link targets by address, each list in text order: a URL in visible text is compared only with the targets
+        // of its own address near it, so a page of thousands of links costs linear time, not links x targets.
+        var targets = found.Where(f => f.IsTarget)
+            .GroupBy(f => AddressKey(f.Url), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(t => t.Span).OrderBy(t => t.Start).ToArray(), StringComparer.Ordinal);
         var reported = new HashSet<TextSpan>();
         foreach (var (span, url, isTarget) in found)
         {
-            if (!isTarget && targets.Any(t => SameAddress(t.Url, url) && SamePlace(field.Original, t.Span, span)))
+            if (!isTarget && targets.TryGetValue(AddressKey(url), out var sameAddress) && IsLinkTextOfATarget(field.Original, sameAddress, span))
             {
                 continue;
             }
@@ -85,11 +89,48 @@ public sealed class LinkRule : TextRule
         || url.AsciiHost.EndsWith(".localhost", StringComparison.Ordinal)
         || (url.IsIpAddress && url.AsciiHost.StartsWith("127.", StringComparison.Ordinal));
 
-    private static bool SameAddress(LinkUrl a, LinkUrl b) =>
-        string.Equals(StripWww(a.AsciiHost), StripWww(b.AsciiHost), StringComparison.Ordinal)
-        && string.Equals(a.Path.TrimEnd('/'), b.Path.TrimEnd('/'), StringComparison.Ordinal);
+    /// <summary>Host without "www." and path without trailing slashes: two spellings of one address get one key.</summary>
+    private static string AddressKey(LinkUrl url)
+    {
+        var host = url.AsciiHost.StartsWith("www.", StringComparison.Ordinal) ? url.AsciiHost.AsSpan(4) : url.AsciiHost.AsSpan();
+        return string.Concat(host, "\n", url.Path.AsSpan().TrimEnd('/'));
+    }
 
-    private static string StripWww(string host) => host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
+    /// <summary>
+    /// Characters between a link target and its visible text beyond which they are not one link: "](" in Markdown,
+    /// or the rest of an opening tag and inline tags in HTML. Keeps the comparison local.
+    /// </summary>
+    private const int SamePlaceReach = 4_096;
+
+    /// <summary>Whether <paramref name="visible"/> is the text of one of <paramref name="targets"/> (sorted by start).</summary>
+    private static bool IsLinkTextOfATarget(string original, TextSpan[] targets, TextSpan visible)
+    {
+        // The first target that may still be in reach, by binary search over the starts.
+        int low = 0, high = targets.Length;
+        var from = visible.Start - SamePlaceReach;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (targets[mid].End < from)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        for (var i = low; i < targets.Length && targets[i].Start <= visible.End + SamePlaceReach; i++)
+        {
+            if (SamePlace(original, targets[i], visible))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Whether a link target and a URL in visible text are one link: overlapping (an autolink), Markdown

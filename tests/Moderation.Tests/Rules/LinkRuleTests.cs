@@ -154,6 +154,22 @@ public sealed class LinkRuleTests
         Assert.All(verdict.Findings, f => Assert.Equal(f.Evidence, html[f.Span!.Value.Start..f.Span.Value.End]));
     }
 
+    [Theory]
+    [InlineData(ContentFormat.Markdown, "[www.pizzahut.com/menu](https://www.pizzahut.com/menu) and ")]
+    [InlineData(ContentFormat.Html, "<a href=\"https://www.pizzahut.com/menu\"><strong>www.pizzahut.com/menu</strong></a> and ")]
+    public async Task InAnArchiveOfManyCopiesOfOneLinkEachLinkWhoseTextIsItsAddressIsReportedOnceAtItsTarget(ContentFormat format, string link)
+    {
+        // A newsletter archive repeats one address hundreds of times: the visible text of each link is matched to
+        // its own target, never to a copy elsewhere, and each link is one finding.
+        var text = string.Concat(Enumerable.Repeat(link, 600));
+        var engine = new ModerationEngine([new LinkRule()], new Kusd.Moderation.Roster.FixedRosterProvider(Kusd.Moderation.Roster.RosterSnapshot.Empty), new ModerationOptions());
+
+        var verdict = await engine.CheckAsync(new CheckRequest { Fields = [new ContentField("body", text, format)] });
+
+        Assert.Equal(600, verdict.Findings.Count);
+        Assert.All(verdict.Findings, f => Assert.Equal("https://www.pizzahut.com/menu", f.Evidence));
+    }
+
     [Fact]
     public void TheDefaultTextRulesIncludeTheLinkRule()
     {
