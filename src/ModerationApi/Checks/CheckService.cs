@@ -21,7 +21,7 @@ public sealed record CheckOutcome(Verdict? Verdict, int Status = StatusCodes.Sta
 /// </summary>
 public sealed partial class CheckService(
     ModerationEngine engine,
-    CheckStore store,
+    AuditWriter audits,
     IdempotencyCache idempotency,
     InferenceQueue queue,
     IOptions<PersistenceOptions> persistence,
@@ -74,7 +74,7 @@ public sealed partial class CheckService(
                     : CheckOutcome.Problem(StatusCodes.Status422UnprocessableEntity, "The image cannot be used", ex.Message, ruleId: RuleIds.CheckUnavailable, image: ex.Field);
             }
 
-            store.Save(new CheckRecord
+            await audits.SaveAsync(new CheckRecord
             {
                 Id = verdict.Id,
                 KeyId = keyId,

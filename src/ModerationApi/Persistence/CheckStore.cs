@@ -73,31 +73,37 @@ public sealed class CheckStore(Database database)
             """),
     ];
 
-    public void Save(CheckRecord record)
+    public void Save(CheckRecord record) => SaveAll([record]);
+
+    /// <summary>Several records in one transaction (<see cref="AuditWriter"/> groups the checks that arrive together).</summary>
+    public void SaveAll(IReadOnlyList<CheckRecord> records)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        var stored = record with { Matches = null, Content = null };
+        ArgumentNullException.ThrowIfNull(records);
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
-        database.Execute(
-            connection,
-            transaction,
-            "INSERT INTO checks (id, key_id, created_utc, decision, record, content) VALUES (@id, @key, @created, @decision, @record, @content)",
-            ("@id", record.Id),
-            ("@key", record.KeyId),
-            ("@created", record.CreatedUtc.ToString("O", CultureInfo.InvariantCulture)),
-            ("@decision", Content.WireNames.Of(record.Decision)),
-            ("@record", JsonSerializer.Serialize(stored, ModerationJson.Options)),
-            ("@content", record.Content is null ? null : JsonSerializer.Serialize(record.Content, ModerationJson.Options)));
-        foreach (var match in record.Matches ?? [])
+        foreach (var record in records)
         {
+            var stored = record with { Matches = null, Content = null };
             database.Execute(
                 connection,
                 transaction,
-                "INSERT INTO check_matches (check_id, person_id, record) VALUES (@check, @person, @record)",
-                ("@check", record.Id),
-                ("@person", match.PersonId),
-                ("@record", JsonSerializer.Serialize(match, ModerationJson.Options)));
+                "INSERT INTO checks (id, key_id, created_utc, decision, record, content) VALUES (@id, @key, @created, @decision, @record, @content)",
+                ("@id", record.Id),
+                ("@key", record.KeyId),
+                ("@created", record.CreatedUtc.ToString("O", CultureInfo.InvariantCulture)),
+                ("@decision", Content.WireNames.Of(record.Decision)),
+                ("@record", JsonSerializer.Serialize(stored, ModerationJson.Options)),
+                ("@content", record.Content is null ? null : JsonSerializer.Serialize(record.Content, ModerationJson.Options)));
+            foreach (var match in record.Matches ?? [])
+            {
+                database.Execute(
+                    connection,
+                    transaction,
+                    "INSERT INTO check_matches (check_id, person_id, record) VALUES (@check, @person, @record)",
+                    ("@check", record.Id),
+                    ("@person", match.PersonId),
+                    ("@record", JsonSerializer.Serialize(match, ModerationJson.Options)));
+            }
         }
 
         transaction.Commit();

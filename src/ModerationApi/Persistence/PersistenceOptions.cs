@@ -40,6 +40,7 @@ public static class PersistenceExtensions
                 TemplateProtector.FromKeyFile(Path.Combine(options.DataDirectory, "template.key")));
         });
         services.AddSingleton<CheckStore>();
+        services.AddSingleton<AuditWriter>();
         services.AddSingleton<Access.ApiKeyStore>();
         return services;
     }
