@@ -84,7 +84,7 @@ text='{"fields":[{"name":"body","format":"plain","text":"Our fourth graders visi
 printf '%s' "$text" > "$work/text.json"
 hey_run() { # hey args; prints "requests/s p99-ms server-cpu-ms-per-200 count-of-200"
   local before after
-  hey -n 2000 -c 16 "$@" >/dev/null 2>&1 # warm-up
+  hey -n 20000 -c 16 "$@" >/dev/null 2>&1 # warm-up: tiered JIT and PGO take some 10,000 requests to settle
   before=$(cpu_ticks "$server_pid")
   hey -n 20000 -c 16 "$@" > "$work/hey.txt"
   after=$(cpu_ticks "$server_pid")
