@@ -41,7 +41,7 @@ public class FaceBenchmarks
             _analyzer.EmbedderId,
             size,
             [.. Enumerable.Range(0, 1_000).Select(i => $"S{i / 3}")],
-            [.. Enumerable.Range(0, 1_000).Select(_ => RandomUnit(random, size))]);
+            [.. Enumerable.Range(0, 1_000).Select(_ => MatchingBenchmarks.RandomUnit(random, size))]);
         _matcher = new Kusd.Moderation.Faces.FaceMatcher(FaceMatchThresholds.For(FaceMatchThresholds.KindOf(_analyzer.EmbedderId)));
         if (_analyzer.Analyze(_jpeg).Faces.Count == 0)
         {
@@ -67,18 +67,6 @@ public class FaceBenchmarks
         var matchMs = match.Elapsed.TotalMilliseconds;
         _stats.Add(analysis, matchMs, inference, runs, (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds);
         return analysis.Faces.Count + matched;
-    }
-
-    private static float[] RandomUnit(Random random, int size)
-    {
-        var v = new float[size];
-        for (var i = 0; i < size; i++)
-        {
-            v[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        EmbeddingIndex.Normalize(v);
-        return v;
     }
 
     [GlobalCleanup]

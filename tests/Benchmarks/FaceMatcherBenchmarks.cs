@@ -31,10 +31,10 @@ public class FaceMatcherBenchmarks
     {
         var random = new Random(4226);
         _ids = [.. Enumerable.Range(0, Templates).Select(i => $"S{i / 3:D6}")];
-        List<float[]> vectors = [.. Enumerable.Range(0, Templates).Select(_ => RandomUnit(random))];
+        List<float[]> vectors = [.. Enumerable.Range(0, Templates).Select(_ => MatchingBenchmarks.RandomUnit(random, Dimension))];
         _set = new FaceTemplateSet("bench", Dimension, _ids, vectors);
         _matrix = [.. vectors.SelectMany(v => v)];
-        _faces = [.. Enumerable.Range(0, 23).Select(_ => RandomUnit(random))];
+        _faces = [.. Enumerable.Range(0, 23).Select(_ => MatchingBenchmarks.RandomUnit(random, Dimension))];
     }
 
     [Benchmark(Baseline = true)]
@@ -52,18 +52,6 @@ public class FaceMatcherBenchmarks
     [Benchmark]
     [BenchmarkCategory("23 faces")]
     public int ClassPhoto() => _matcher.MatchAll(_faces, _set).Count(r => r.Decision != FaceDecision.None);
-
-    private static float[] RandomUnit(Random random)
-    {
-        var v = new float[Dimension];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-        }
-
-        EmbeddingIndex.Normalize(v);
-        return v;
-    }
 
     /// <summary>The matcher before the one-pass version, kept here as the baseline.</summary>
     private FaceMatchResult DictionaryPerPerson(float[] probe)

@@ -52,9 +52,9 @@ public class MatchingBenchmarks
         return (bestIndex, best);
     }
 
-    internal static float[] RandomUnit(Random random)
+    internal static float[] RandomUnit(Random random, int dimension = Dimension)
     {
-        var v = new float[Dimension];
+        var v = new float[dimension];
         for (var i = 0; i < v.Length; i++)
         {
             // Box-Muller: Gaussian components give directions uniform on the sphere.
