@@ -283,7 +283,9 @@ public abstract class ApiTests(ApiServerFixture fixture)
         (await admin.PostAsync("/v1/roster/people/S7001/faces", form)).EnsureSuccessStatusCode();
         var check = await (await admin.PostAsJsonAsync("/v1/checks", new { images = new[] { new { name = "x.png", data = Convert.ToBase64String(Photos.Read("astronaut.png")) } } })).Content.ReadFromJsonAsync<JsonElement>();
         var id = check.GetProperty("id").GetString();
-        Assert.Equal("S7001", (await admin.GetFromJsonAsync<JsonElement>($"/v1/checks/{id}")).GetProperty("matches")[0].GetProperty("personId").GetString());
+        var match = (await admin.GetFromJsonAsync<JsonElement>($"/v1/checks/{id}")).GetProperty("matches")[0];
+        Assert.Equal("S7001", match.GetProperty("personId").GetString());
+        Assert.False(match.GetProperty("inReviewBand").GetBoolean());
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/v1/roster/people/S7001")).StatusCode);
 

@@ -4,7 +4,11 @@ using Kusd.Moderation.Models.Faces;
 namespace Kusd.Moderation.Faces;
 
 /// <summary>Who matched, kept apart from the verdict: only the audit record of a check may see it.</summary>
-public sealed record FaceMatch(string Field, ImageRegion Region, string PersonId, double Similarity);
+/// <param name="InReviewBand">
+/// True when the face only resembles the person (the review band): the one a person who knows the children
+/// should look at, with this person's name as the question to answer.
+/// </param>
+public sealed record FaceMatch(string Field, ImageRegion Region, string PersonId, double Similarity, bool InReviewBand = false);
 
 /// <summary>
 /// <c>media-restriction/face</c> and <c>face/unverified</c>: every face of every image against every
@@ -78,7 +82,7 @@ public sealed class FaceRule : IImageRule
             {
                 var isMatch = result.Decision == FaceDecision.Match;
                 var similarity = result.Similarity;
-                matches.Add(new FaceMatch(image.Source.Field, region, result.PersonId!, similarity));
+                matches.Add(new FaceMatch(image.Source.Field, region, result.PersonId!, similarity, InReviewBand: !isMatch));
                 findings.Add(new Finding
                 {
                     RuleId = RuleIds.MediaRestrictionFace,

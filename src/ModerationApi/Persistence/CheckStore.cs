@@ -6,7 +6,8 @@ using Kusd.Moderation.Storage;
 namespace Kusd.Moderation.Api.Persistence;
 
 /// <summary>Who matched a face in a check: for roster administrators only, deleted with the person.</summary>
-public sealed record FaceMatchRecord(string Field, ImageRegion Region, string PersonId, double Similarity);
+/// <param name="InReviewBand">The face only resembles the person (a warning for review), rather than matching them.</param>
+public sealed record FaceMatchRecord(string Field, ImageRegion Region, string PersonId, double Similarity, bool InReviewBand = false);
 
 /// <summary>
 /// The audit record of one check: who asked, when, the decision and findings (without the submitted
@@ -202,5 +203,5 @@ public sealed class CheckStore(Database database)
     }
 
     public static IReadOnlyList<FaceMatchRecord> MatchesOf(IEnumerable<FaceMatch> matches) =>
-        [.. matches.Select(m => new FaceMatchRecord(m.Field, m.Region, m.PersonId, Math.Round(m.Similarity, 4)))];
+        [.. matches.Select(m => new FaceMatchRecord(m.Field, m.Region, m.PersonId, Math.Round(m.Similarity, 4), m.InReviewBand))];
 }

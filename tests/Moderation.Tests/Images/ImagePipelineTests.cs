@@ -3,6 +3,7 @@ using Kusd.Moderation.Faces;
 using Kusd.Moderation.Images;
 using Kusd.Moderation.Models.Images;
 using Kusd.Moderation.Roster;
+using Kusd.Moderation.Rules;
 
 namespace Kusd.Moderation.Tests.Images;
 
@@ -110,6 +111,25 @@ public sealed class ImagePipelineTests(ImageEngineFixture fixture) : IClassFixtu
         });
 
         Assert.Equal(found, verdict.Findings.Any(f => f.RuleId == RuleIds.MediaRestrictionFace));
+    }
+
+    [Fact]
+    public async Task AFaceInTheReviewBandIsAWarningAndTheAuditSaysWhomItMayBe()
+    {
+        // A match threshold no face reaches puts the enrolled student's own photo in the review band.
+        var hopper = Photos.Read("grace_hopper_512x512.jpg");
+        var enrolled = Assert.Single(fixture.Faces.Analyze(hopper).Faces);
+        var templates = new TestTemplates { Set = new FaceTemplateSet(fixture.Faces.EmbedderId, fixture.Faces.EmbeddingSize, ["S1003"], [enrolled.Embedding!]) };
+        var rule = new FaceRule(fixture.Faces, templates, new FaceMatchOptions { MatchThreshold = 10, ReviewThreshold = 0.05 });
+        var engine = new ModerationEngine([], new FixedRosterProvider(RosterSnapshot.Empty), new ModerationOptions(), new ImagePipeline(fixture.Images.Intake, [rule], null, fixture.Images.Sanitizer));
+        var audit = new CheckAudit();
+
+        var verdict = await engine.CheckAsync(new CheckRequest { Images = [new ContentImage("images[0]", "hopper.jpg", hopper)] }, audit);
+
+        Assert.Equal(Severity.Warning, Assert.Single(verdict.Findings, f => f.RuleId == RuleIds.MediaRestrictionFace).Severity);
+        var match = Assert.Single(audit.FaceMatches);
+        Assert.True(match.InReviewBand);
+        Assert.Equal("S1003", match.PersonId);
     }
 
     [Fact]
