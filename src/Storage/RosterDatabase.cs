@@ -169,6 +169,17 @@ public sealed class RosterDatabase : IFaceTemplateStore, IRosterProvider
         transaction.Commit();
     }
 
+    public int CountTemplates(string personId, string model)
+    {
+        using var connection = _db.Open();
+        return (int)_db.Scalar<long>(
+            connection,
+            null,
+            "SELECT COUNT(*) FROM face_templates WHERE person_id = @person AND model = @model",
+            ("@person", personId),
+            ("@model", model));
+    }
+
     public int DeleteTemplates(string personId)
     {
         using var connection = _db.Open();

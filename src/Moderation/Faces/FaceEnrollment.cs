@@ -90,7 +90,7 @@ public sealed class FaceEnrollment(IFaceAnalyzer analyzer, IFaceTemplateStore ro
             roster.AddTemplate(personId, analyzer.EmbedderId, embedding);
         }
 
-        var templates = roster.GetTemplates(analyzer.EmbedderId, analyzer.EmbeddingSize).PersonIds.Count(id => id == personId);
+        var templates = roster.CountTemplates(personId, analyzer.EmbedderId);
         return new EnrollmentResult(embeddings.Count, [], templates, templates < RecommendedTemplates ? AdviceFor(templates) : null);
     }
 }

@@ -70,6 +70,9 @@ public interface IFaceTemplateStore : IFaceTemplateProvider
     Roster.Person? FindPerson(string personId);
 
     void AddTemplate(string personId, string model, ReadOnlySpan<float> embedding);
+
+    /// <summary>How many templates of this embedder a person has (a count, nothing decrypted).</summary>
+    int CountTemplates(string personId, string model);
 }
 
 public sealed class NoFaceTemplates : IFaceTemplateProvider
