@@ -23,17 +23,6 @@ namespace Kusd.Moderation.Evaluation;
 /// </remarks>
 internal static class RealContentEvaluation
 {
-    private static readonly Dictionary<string, ContentFormat> Formats = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".md"] = ContentFormat.Markdown,
-        [".markdown"] = ContentFormat.Markdown,
-        [".html"] = ContentFormat.Html,
-        [".htm"] = ContentFormat.Html,
-        [".txt"] = ContentFormat.PlainText,
-    };
-
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
-
     public static int Run(string? directory, string? labelsPath, string? unlabeledPath, bool list, bool images)
     {
         var root = FindRepositoryRoot();
@@ -62,8 +51,9 @@ internal static class RealContentEvaluation
             foreach (var path in Directory.EnumerateFiles(siteDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var relative = Path.GetRelativePath(siteDir, path).Replace('\\', '/');
-                var isImage = images && ImageExtensions.Contains(Path.GetExtension(path));
-                if (relative.Split('/').Any(p => p.StartsWith('.')) || !(isImage || Formats.ContainsKey(Path.GetExtension(path))))
+                var isImage = images && ContentFiles.IsImage(path);
+                var isText = ContentFiles.TryGetTextFormat(path, out var format);
+                if (relative.Split('/').Any(p => p.StartsWith('.')) || !(isImage || isText))
                 {
                     continue;
                 }
@@ -72,7 +62,7 @@ internal static class RealContentEvaluation
                 var text = isImage ? string.Empty : File.ReadAllText(path, Encoding.UTF8);
                 var request = isImage
                     ? new CheckRequest { Images = [new ContentImage("image", Path.GetFileName(path), File.ReadAllBytes(path))] }
-                    : new CheckRequest { Fields = [new ContentField("body", text, Formats[Path.GetExtension(path)])] };
+                    : new CheckRequest { Fields = [new ContentField("body", text, format)] };
                 var verdict = engine.CheckAsync(request).GetAwaiter().GetResult();
                 foreach (var finding in verdict.Findings.Where(f => f.Severity is Severity.Error or Severity.Warning))
                 {

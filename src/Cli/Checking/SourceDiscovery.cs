@@ -7,32 +7,14 @@ internal sealed record DiscoveryResult(IReadOnlyList<SourceFile> Files, IReadOnl
 /// <summary>Expands the PATH arguments into the files to check, in a stable order.</summary>
 internal static class SourceDiscovery
 {
-    private static readonly Dictionary<string, ContentFormat> FormatsByExtension = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".md"] = ContentFormat.Markdown,
-        [".markdown"] = ContentFormat.Markdown,
-        [".html"] = ContentFormat.Html,
-        [".htm"] = ContentFormat.Html,
-        [".txt"] = ContentFormat.PlainText,
-    };
-
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
-
     // Build output and dependencies are not the site's content, and can be huge.
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { "node_modules", "bin", "obj" };
 
     private static readonly StringComparer PathComparer = OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 
-    public static IReadOnlyCollection<string> SupportedExtensions => [.. FormatsByExtension.Keys, .. ImageExtensions];
-
-    public static bool TryGetFormat(string path, out ContentFormat format) =>
-        FormatsByExtension.TryGetValue(Path.GetExtension(path), out format);
-
-    public static bool IsImage(string path) => ImageExtensions.Contains(Path.GetExtension(path));
-
     private static SourceFile? Classify(string fullPath, string displayPath) =>
-        TryGetFormat(fullPath, out var format) ? new SourceFile(fullPath, displayPath, format)
-        : IsImage(fullPath) ? new SourceFile(fullPath, displayPath, ContentFormat.PlainText, IsImage: true)
+        ContentFiles.TryGetTextFormat(fullPath, out var format) ? new SourceFile(fullPath, displayPath, format)
+        : ContentFiles.IsImage(fullPath) ? new SourceFile(fullPath, displayPath, ContentFormat.PlainText, IsImage: true)
         : null;
 
     public static DiscoveryResult Discover(IReadOnlyList<string> paths, string workingDirectory)
@@ -47,7 +29,7 @@ internal static class SourceDiscovery
             {
                 if (Classify(full, Display(given)) is not { } file)
                 {
-                    errors.Add($"{Display(given)}: not a file this tool checks (it reads {string.Join(", ", SupportedExtensions)}).");
+                    errors.Add($"{Display(given)}: not a file this tool checks (it reads {string.Join(", ", ContentFiles.Extensions)}).");
                 }
                 else if (seen.Add(full))
                 {
