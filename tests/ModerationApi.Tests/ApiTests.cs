@@ -27,12 +27,7 @@ public class ApiServerFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Server = await ApiServer.StartAsync(null, Settings());
-        using var admin = Server.Client(Server.AdminKey);
-        using var import = await admin.PostAsync("/v1/roster/import", new StringContent(RosterCsv, Encoding.UTF8, "text/csv"));
-        import.EnsureSuccessStatusCode();
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(Photos.Read("grace_hopper_512x512.jpg")), "photo", "enrol.jpg" } };
-        using var enrol = await admin.PostAsync("/v1/roster/people/S1003/faces", form);
-        Assert.True(enrol.IsSuccessStatusCode, await enrol.Content.ReadAsStringAsync());
+        await Server.ImportRosterAsync(RosterCsv, "S1003", Photos.Read("grace_hopper_512x512.jpg"));
     }
 
     public virtual async Task DisposeAsync() => await Server.DisposeAsync();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Kusd.Moderation.TestSupport;
 
@@ -16,15 +15,13 @@ public sealed class SchoolBoundKeyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await ApiServer.StartAsync();
-        using var admin = _server.Client(_server.AdminKey);
-        using var import = await admin.PostAsync("/v1/roster/import", new StringContent("""
+        await _server.ImportRosterAsync(
+            """
             id,role,givenName,familyName,preferredName,grade,mediaRestriction,emails,schools
             S1003,student,Grace,Hopper,,03,true,,north
-            """, Encoding.UTF8, "text/csv"));
-        Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(Photos.Read("grace_hopper_512x512.jpg")), "photo", "enrol.jpg" } };
-        using var enrol = await admin.PostAsync("/v1/roster/people/S1003/faces", form);
-        Assert.True(enrol.IsSuccessStatusCode, await enrol.Content.ReadAsStringAsync());
+            """,
+            "S1003",
+            Photos.Read("grace_hopper_512x512.jpg"));
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -63,13 +63,31 @@ public sealed class ApiServer : IAsyncDisposable
     }
 
     /// <summary>A key with the given scopes, made through the API with the admin key.</summary>
-    public async Task<string> CreateKeyAsync(params string[] scopes)
+    public async Task<string> CreateKeyAsync(params string[] scopes) =>
+        (await CreateKeyWithIdAsync("test " + string.Join('+', scopes), scopes)).Key;
+
+    /// <summary>A named key with the given scopes, and its id (to revoke it).</summary>
+    public async Task<(string Id, string Key)> CreateKeyWithIdAsync(string name, params string[] scopes)
     {
         using var admin = Client(AdminKey);
-        using var response = await admin.PostAsJsonAsync("/v1/keys", new { name = "test " + string.Join('+', scopes), scopes });
+        using var response = await admin.PostAsJsonAsync("/v1/keys", new { name, scopes });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return body.GetProperty("key").GetString()!;
+        return (body.GetProperty("info").GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
+    }
+
+    /// <summary>Imports a roster CSV and enrols one restricted person's face from a photo, as the tests' districts start.</summary>
+    public async Task ImportRosterAsync(string rosterCsv, string enrolPersonId, byte[] enrolPhoto)
+    {
+        using var admin = Client(AdminKey);
+        using (var import = await admin.PostAsync("/v1/roster/import", new StringContent(rosterCsv, System.Text.Encoding.UTF8, "text/csv")))
+        {
+            Xunit.Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        }
+
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(enrolPhoto), "photo", "enrol.jpg" } };
+        using var enrol = await admin.PostAsync($"/v1/roster/people/{enrolPersonId}/faces", form);
+        Xunit.Assert.True(enrol.IsSuccessStatusCode, await enrol.Content.ReadAsStringAsync());
     }
 
     public async ValueTask DisposeAsync()

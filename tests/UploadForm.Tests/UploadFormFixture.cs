@@ -1,11 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Kusd.Moderation.Api;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Kusd.Moderation.TestSupport;
 using Microsoft.Playwright;
 
@@ -30,12 +22,12 @@ public sealed class UploadFormFixture : IAsyncLifetime
         T2001,staff,Karen,Mueller,,,false,kmueller@kusd.edu
         """;
 
-    private WebApplication? _app;
+    private ApiServer? _server;
     private IPlaywright? _playwright;
 
     public static string RepoRoot => TestSupport.RepositoryRoot.Path;
 
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => _server!.Address;
 
     public const int MaxImageBytes = 500_000;
 
@@ -44,7 +36,7 @@ public sealed class UploadFormFixture : IAsyncLifetime
 
     public string CheckKey { get; private set; } = "";
 
-    public string AdminKey { get; private set; } = "";
+    public string AdminKey => _server!.AdminKey;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -63,58 +55,26 @@ public sealed class UploadFormFixture : IAsyncLifetime
     {
         var webRoot = Path.Combine(RepoRoot, "src", "ModerationApi", "wwwroot");
         // Small limits so the page meets a real 413 (astronaut.png is 790 KB) and a real 429 (a key used up on purpose).
-        _app = ModerationApp.Create([
-            "--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", DataDirectory, "--webroot", webRoot,
+        _server = await ApiServer.StartAsync(
+            DataDirectory,
+            "--webroot", webRoot,
             "--Moderation:Images:Limits:MaxBytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--RateLimits:PermitLimit", PermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--RateLimits:WindowSeconds", "120",
             // One image check at a time and none waiting: a second image check at once meets a real 503.
-            "--Limits:MaxConcurrentImageChecks", "1", "--Limits:MaxQueuedImageChecks", "0",
-        ]);
-        await _app.StartAsync();
-        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-
-        AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin-key.txt"))).Trim();
-        using var admin = Client(AdminKey);
-        using (var import = await admin.PostAsync("/v1/roster/import", new StringContent(RosterCsv, Encoding.UTF8, "text/csv")))
-        {
-            Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
-        }
-
-        using (var form = new MultipartFormDataContent { { new ByteArrayContent(Photo("grace_hopper_512x512.jpg")), "photo", "enrol.jpg" } })
-        using (var enrol = await admin.PostAsync("/v1/roster/people/S1003/faces", form))
-        {
-            Assert.True(enrol.IsSuccessStatusCode, await enrol.Content.ReadAsStringAsync());
-        }
+            "--Limits:MaxConcurrentImageChecks", "1", "--Limits:MaxQueuedImageChecks", "0");
+        await _server.ImportRosterAsync(RosterCsv, "S1003", Photo("grace_hopper_512x512.jpg"));
 
         CheckKey = await CreateCheckKeyAsync("upload form tests");
 
         (_playwright, Browser) = await DebianChromium.LaunchAsync();
     }
 
-    public HttpClient Client(string key)
-    {
-        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    public HttpClient Client(string key) => _server!.Client(key);
 
-    public async Task<string> CreateCheckKeyAsync(string name)
-    {
-        using var admin = Client(AdminKey);
-        using var key = await admin.PostAsJsonAsync("/v1/keys", new { name, scopes = new[] { "check" } });
-        key.EnsureSuccessStatusCode();
-        return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-    }
+    public async Task<string> CreateCheckKeyAsync(string name) => (await CreateCheckKeyWithIdAsync(name)).Key;
 
-    public async Task<(string Id, string Key)> CreateCheckKeyWithIdAsync(string name)
-    {
-        using var admin = Client(AdminKey);
-        using var key = await admin.PostAsJsonAsync("/v1/keys", new { name, scopes = new[] { "check" } });
-        key.EnsureSuccessStatusCode();
-        var body = await key.Content.ReadFromJsonAsync<JsonElement>();
-        return (body.GetProperty("info").GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
-    }
+    public Task<(string Id, string Key)> CreateCheckKeyWithIdAsync(string name) => _server!.CreateKeyWithIdAsync(name, "check");
 
     public async Task RevokeKeyAsync(string id)
     {
@@ -142,10 +102,9 @@ public sealed class UploadFormFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         try

@@ -1,12 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using Kusd.Moderation.Api;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Kusd.Moderation.TestSupport;
 using Microsoft.Playwright;
 
@@ -35,7 +29,7 @@ public sealed class WordPressFixture : IAsyncLifetime
 
     public const string ConfigName = "kusd-test";
 
-    private WebApplication? _app;
+    private ApiServer? _server;
     private IPlaywright? _playwright;
 
     public static string RepoRoot => RepositoryRoot.Path;
@@ -44,11 +38,11 @@ public sealed class WordPressFixture : IAsyncLifetime
 
     public string WordPressData { get; } = Path.Combine(Path.GetTempPath(), "kusd-test-wordpress");
 
-    public Uri ApiAddress { get; private set; } = null!;
+    public Uri ApiAddress => _server!.Address;
 
     public Uri WordPressAddress { get; private set; } = null!;
 
-    public string AdminKey { get; private set; } = "";
+    public string AdminKey => _server!.AdminKey;
 
     /// <summary>The key the plugin uses (check scope); the tests read its checks and overrides with it.</summary>
     public string CheckKey { get; private set; } = "";
@@ -70,27 +64,9 @@ public sealed class WordPressFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The editor checks as the author types (debounced): far more checks per key than the default rate allows.
-        _app = ModerationApp.Create(["--urls", "http://127.0.0.1:0", "--Storage:DataDirectory", DataDirectory, "--RateLimits:PermitLimit", "5000", "--RateLimits:WindowSeconds", "60"]);
-        await _app.StartAsync();
-        ApiAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        AdminKey = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin-key.txt"))).Trim();
-        using var admin = Api(AdminKey);
-        using (var import = await admin.PostAsync("/v1/roster/import", new StringContent(RosterCsv, Encoding.UTF8, "text/csv")))
-        {
-            Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
-        }
-
-        using (var form = new MultipartFormDataContent { { new ByteArrayContent(Photo("grace_hopper_512x512.jpg")), "photo", "enrol.jpg" } })
-        using (var enrol = await admin.PostAsync("/v1/roster/people/S1003/faces", form))
-        {
-            Assert.True(enrol.IsSuccessStatusCode, await enrol.Content.ReadAsStringAsync());
-        }
-
-        using (var key = await admin.PostAsJsonAsync("/v1/keys", new { name = "WordPress plugin tests", scopes = new[] { "check" } }))
-        {
-            key.EnsureSuccessStatusCode();
-            CheckKey = (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        }
+        _server = await ApiServer.StartAsync(DataDirectory, "--RateLimits:PermitLimit", "5000", "--RateLimits:WindowSeconds", "60");
+        await _server.ImportRosterAsync(RosterCsv, "S1003", Photo("grace_hopper_512x512.jpg"));
+        CheckKey = (await _server.CreateKeyWithIdAsync("WordPress plugin tests", "check")).Key;
 
         var url = (await RunAsync("bash", [Path.Combine(RepoRoot, "tests", "wordpress.sh"), "start", "--fresh"])).Trim();
         WordPressAddress = new Uri(url.Split('\n')[^1].Trim());
@@ -107,12 +83,7 @@ public sealed class WordPressFixture : IAsyncLifetime
         (_playwright, Browser) = await DebianChromium.LaunchAsync();
     }
 
-    public HttpClient Api(string key)
-    {
-        var client = new HttpClient { BaseAddress = ApiAddress, Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    public HttpClient Api(string key) => _server!.Client(key);
 
     /// <summary>WordPress's REST API as a user, authenticated with an application password.</summary>
     public HttpClient WordPress(string login)
@@ -174,10 +145,9 @@ public sealed class WordPressFixture : IAsyncLifetime
             // Stopping is best effort; the next run's --fresh start resets the site anyway.
         }
 
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         try
