@@ -43,6 +43,15 @@ public static class PersonRules
             : $"{column} may use only the letters A-Z, digits and - _ . : (no spaces, invisible or look-alike characters)";
     }
 
+    /// <summary>Most school codes on one person, check or API key.</summary>
+    public const int MaxSchools = 100;
+
+    /// <summary>Why a list of school codes (a person's, a check's or a key's) cannot be used, or null.</summary>
+    public static string? CheckSchools(IReadOnlyList<string>? schools) =>
+        schools is not null && (schools.Count > MaxSchools || schools.Any(school => school is null || CheckId(school, "schools") is not null))
+            ? $"At most {MaxSchools} school codes, each of ASCII letters, digits and - _ . :"
+            : null;
+
     /// <summary>Why a required name part cannot be used, or null.</summary>
     public static string? CheckName(string value, string column)
     {

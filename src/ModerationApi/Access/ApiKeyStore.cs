@@ -46,9 +46,6 @@ public sealed class ApiKeyStore(Database database, TimeProvider time)
             """),
     ];
 
-    /// <summary>Most schools one key may be bound to (the check request's own limit).</summary>
-    public const int MaxSchools = 100;
-
     /// <summary>Longest key name ("WordPress plugin, Bradford High"): a label, not a document.</summary>
     public const int MaxNameLength = 100;
 
@@ -56,9 +53,9 @@ public sealed class ApiKeyStore(Database database, TimeProvider time)
     public (ApiKeyInfo Info, string Key) Create(string name, IReadOnlyList<string> scopes, IReadOnlyList<string>? schools = null)
     {
         schools ??= [];
-        if (schools.Count > MaxSchools || schools.Any(school => school is null || Kusd.Moderation.Roster.PersonRules.CheckId(school, "schools") is not null))
+        if (Kusd.Moderation.Roster.PersonRules.CheckSchools(schools) is { } badSchools)
         {
-            throw new ArgumentException($"At most {MaxSchools} school codes, each of ASCII letters, digits and - _ . :", nameof(schools));
+            throw new ArgumentException(badSchools, nameof(schools));
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -145,9 +145,9 @@ public static class CheckRequestReader
         }
 
         var schools = dto.Schools ?? [];
-        if (schools.Count > 100 || schools.Any(school => school is null || Kusd.Moderation.Roster.PersonRules.CheckId(school, "schools") is not null))
+        if (Kusd.Moderation.Roster.PersonRules.CheckSchools(schools) is { } badSchools)
         {
-            errors["schools"] = ["At most 100 school codes, each of ASCII letters, digits and - _ . :"];
+            errors["schools"] = [badSchools];
         }
 
         if (errors.Count > 0)

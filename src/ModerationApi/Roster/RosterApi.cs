@@ -115,9 +115,9 @@ public static class RosterApi
             Fail("emails", $"Entry {entry} is not an email address.");
         }
 
-        if (body.Schools is { } schools && (schools.Count > 100 || schools.Any(school => school is null || PersonRules.CheckId(school, "schools") is not null)))
+        if (PersonRules.CheckSchools(body.Schools) is { } badSchools)
         {
-            Fail("schools", "At most 100 school codes, each of ASCII letters, digits and - _ . :");
+            Fail("schools", badSchools);
         }
 
         if (errors.Count > 0)
