@@ -57,7 +57,7 @@ public class FaceMatcherBenchmarks
     private FaceMatchResult DictionaryPerPerson(float[] probe)
     {
         var t = _matcher.Thresholds;
-        // EmbeddingIndex.Scores as it was: every row of the contiguous matrix, one core.
+        // The index's scores as they were: every row of the contiguous matrix, one core.
         var raw = new float[_ids.Count];
         for (var row = 0; row < raw.Length; row++)
         {

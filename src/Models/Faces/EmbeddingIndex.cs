@@ -67,9 +67,6 @@ public sealed class EmbeddingIndex
     /// <summary>Below this many matrix values (about 1,500 templates of 640) one core is faster than handing blocks out.</summary>
     private const long ParallelFrom = 1_000_000;
 
-    /// <summary>The dot product of <paramref name="probe"/> with every row, in row order.</summary>
-    public float[] Scores(float[] probe) => ScoresMany([probe])[0];
-
     /// <summary>
     /// The dot product of every probe with every row, in one pass over the matrix: each block of rows is read
     /// once for all the faces of a photo rather than once per face. Large matrices are split across cores.
